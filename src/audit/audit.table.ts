@@ -1,0 +1,13 @@
+import type { Insertable } from 'kysely';
+
+export interface AuditLogTable {
+  id: string;
+  at: string;
+  actor_user_id: string | null;
+  action: string;
+  subject: string | null;
+  /** JSON; never answers, codes or passwords. */
+  details: string | null;
+}
+
+export type NewAuditLogRow = Insertable<AuditLogTable>;

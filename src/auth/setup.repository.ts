@@ -1,0 +1,17 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema';
+
+export async function countAdministrators(db: Kysely<DB>): Promise<number> {
+  const row = await db
+    .selectFrom('staff_user')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('role', '=', 'administrator')
+    .where('active', '=', 1)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+export async function replaceSetupToken(db: Kysely<DB>, tokenHash: string, createdAt: string): Promise<void> {
+  await db.deleteFrom('setup_token').execute();
+  await db.insertInto('setup_token').values({ token_hash: tokenHash, created_at: createdAt, used: 0 }).execute();
+}

@@ -1,0 +1,48 @@
+import type { Config } from './config';
+import { openDatabase, type Database } from './db/database';
+import { migrateToLatest } from './db/migrator';
+import { StartupError } from './errors';
+import { tBoth } from './i18n/messages';
+import { loadQuestionnaires, type QuestionnaireProblem } from './questionnaires/questionnaire.loader';
+import { QuestionnaireCatalog, registerQuestionnaires } from './questionnaires/questionnaire.service';
+import type { Clock } from './system';
+
+export interface Prepared {
+  readonly db: Database;
+  readonly questionnaires: QuestionnaireCatalog;
+  /** Migrations this start ran. */
+  readonly migrated: readonly string[];
+}
+
+function questionnaireError(problems: readonly QuestionnaireProblem[]): StartupError {
+  return new StartupError(
+    tBoth('startup.questionnaires-invalid'),
+    problems.map((p) => ({ path: p.path ? `${p.file}:${p.path}` : p.file, message: p.message })),
+  );
+}
+
+/**
+ * What the server and the CLI both do first: check the questionnaire files (before touching the
+ * database, so a bad file changes nothing), open and migrate the database, and register the
+ * questionnaire versions. Throws StartupError with every problem when anything is wrong.
+ */
+export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
+  const loaded = loadQuestionnaires(config.surveysDir, config.language);
+  if (!loaded.ok) throw questionnaireError(loaded.problems);
+
+  const db = openDatabase(config.database);
+  try {
+    const migrated = await migrateToLatest(db);
+    const problems = await registerQuestionnaires(db, loaded.questionnaires, clock, config.language);
+    if (problems.length > 0) throw questionnaireError(problems);
+    return { db, questionnaires: new QuestionnaireCatalog(loaded.questionnaires), migrated };
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+}
+
+/** Prints a start-up error plainly: the message, then one line per problem. */
+export function describeStartupError(error: StartupError): string {
+  return [error.message, ...error.details.map((d) => `  - ${d.path}: ${d.message}`)].join('\n');
+}

@@ -1,0 +1,35 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { Kysely, sql } from 'kysely';
+import type { Config } from '../config';
+import type { DB } from './schema';
+import { Sqlite3Dialect } from './sqlite3-dialect';
+
+export type Database = Kysely<DB>;
+
+/**
+ * Durability first: an acknowledged response must survive a power cut (SPEC §7), so WAL with
+ * synchronous=FULL (fsync at every commit), as a committed PostgreSQL transaction would.
+ * The busy timeout lets the CLI work beside a running server.
+ */
+const SQLITE_PRAGMAS = [
+  'pragma journal_mode = wal',
+  'pragma synchronous = full',
+  'pragma foreign_keys = on',
+  'pragma busy_timeout = 5000',
+] as const;
+
+export function openDatabase(database: Config['database']): Database {
+  if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
+  return new Kysely<DB>({ dialect: new Sqlite3Dialect({ file: database.file, onOpen: SQLITE_PRAGMAS }) });
+}
+
+/** A cheap round trip, for `/healthz`. */
+export async function pingDatabase(db: Database): Promise<boolean> {
+  try {
+    await sql`select 1`.execute(db);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,52 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Language } from '../config';
+import { AppError, NotFoundError } from '../errors';
+import { t } from '../i18n/messages';
+import type { Logger } from '../logger';
+import type { PageRenderer } from '../views/render';
+import { requestLanguage } from './language';
+
+export const notFound: RequestHandler = () => {
+  throw new NotFoundError();
+};
+
+/** Body-parser and similar middleware mark client mistakes with a 4xx `status`; keep those 4xx. */
+function clientStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown; statusCode?: unknown } | null)?.status;
+  return typeof status === 'number' && status >= 400 && status < 500 ? status : undefined;
+}
+
+/**
+ * The one place an error becomes an HTTP response. Typed errors say what is wrong; a client's
+ * malformed request stays a 4xx; anything else is logged with its stack and the user sees a
+ * plain message — never the stack, never SQL.
+ */
+export function errorHandler(deps: { logger: Logger; views: PageRenderer; language: Language }): ErrorRequestHandler {
+  return (error: unknown, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const lang = requestLanguage(req, deps.language);
+    let status: number;
+    let code: string;
+    let message: string;
+    let details: AppError['details'] = [];
+    if (error instanceof AppError) {
+      ({ status, code, message, details } = error);
+      if (error instanceof NotFoundError && message === new NotFoundError().message) message = t(lang, 'error.not-found');
+    } else if (clientStatus(error) !== undefined) {
+      status = clientStatus(error)!;
+      code = 'bad-request';
+      message = 'Het verzoek klopt niet. / The request is not valid.';
+    } else {
+      status = 500;
+      code = 'internal';
+      message = t(lang, 'error.internal');
+      deps.logger.error('unhandled error', { route: req.route?.path, method: req.method, error });
+    }
+    res.status(status);
+    if (req.accepts(['html', 'json']) === 'html') {
+      res.type('html').send(deps.views.render('error', { lang, title: String(status), heading: String(status), message, details }));
+    } else {
+      res.json({ error: { code, message, details } });
+    }
+  };
+}

@@ -1,0 +1,96 @@
+import type { Language } from '../config';
+
+/**
+ * The message catalog: every text a user reads, Dutch first, English beside it.
+ * `{name}` placeholders are filled by `t()`. Plain words, B1 Dutch.
+ */
+export const messages = {
+  // Questionnaire files (read by quality staff and administrators).
+  'q.file.unreadable': { nl: 'bestand kan niet gelezen worden: {reason}', en: 'file cannot be read: {reason}' },
+  'q.file.yaml': { nl: 'geen geldige YAML: {reason}', en: 'not valid YAML: {reason}' },
+  'q.file.none': { nl: 'geen vragenlijsten gevonden in {dir}', en: 'no questionnaires found in {dir}' },
+  'q.duplicate-version': {
+    nl: 'vragenlijst {key} staat ook in {other}',
+    en: 'questionnaire {key} is also defined in {other}',
+  },
+  'q.changed-after-registration': {
+    nl: 'vragenlijst {key} is veranderd nadat hij in gebruik is genomen; geef de gewijzigde versie een nieuw versienummer',
+    en: 'questionnaire {key} changed after it was registered; give the changed file a new version number',
+  },
+  'q.translation.missing': { nl: 'vertaling ontbreekt voor "{lang}"', en: 'translation missing for "{lang}"' },
+  'q.translation.undeclared': {
+    nl: 'taal "{lang}" staat niet in languages',
+    en: 'language "{lang}" is not declared in languages',
+  },
+  'q.duplicate-id': { nl: 'id "{id}" komt vaker voor', en: 'id "{id}" is used more than once' },
+  'q.unknown-scale': {
+    nl: 'onbekende schaal "{id}"; bekende schalen: {known}',
+    en: 'unknown scale "{id}"; declared scales: {known}',
+  },
+  'q.unknown-item': { nl: 'onbekend item "{id}"', en: 'unknown item "{id}"' },
+  'q.scale-without-items': { nl: 'schaal "{id}" heeft geen items', en: 'scale "{id}" has no items' },
+  'q.age-band': { nl: 'min is groter dan max', en: 'min is greater than max' },
+  'q.scale-range': { nl: 'min moet kleiner zijn dan max', en: 'min must be less than max' },
+  'q.scale-points': {
+    nl: 'de punten moeten precies de waarden {min} tot en met {max} hebben, elk één keer',
+    en: 'the points must have exactly the values {min} to {max}, once each',
+  },
+  'q.smileys-partial': {
+    nl: 'geef alle punten een smiley, of geen enkel punt',
+    en: 'give every point a smiley, or none',
+  },
+  'q.duplicate-language': { nl: 'taal "{lang}" staat er vaker in', en: 'language "{lang}" is listed more than once' },
+
+  // Start-up and CLI.
+  'startup.config-invalid': { nl: 'Ongeldige configuratie', en: 'Invalid configuration' },
+  'startup.questionnaires-invalid': { nl: 'Ongeldige vragenlijst(en)', en: 'Invalid questionnaire(s)' },
+  'startup.listening': { nl: 'Leefklimaat draait op {url}', en: 'Leefklimaat is running at {url}' },
+  'startup.setup-link': {
+    nl: 'Nog geen beheerder. Maak de eerste beheerder aan via deze eenmalige link:',
+    en: 'No administrator yet. Create the first administrator with this one-time link:',
+  },
+  'startup.migrated': { nl: 'Database bijgewerkt: {names}', en: 'Database migrated: {names}' },
+  'startup.stopping': { nl: 'Leefklimaat stopt…', en: 'Leefklimaat is stopping…' },
+  'cli.valid': { nl: '{count} vragenlijst(en) in orde: {keys}', en: '{count} questionnaire(s) valid: {keys}' },
+  'cli.migrated': { nl: 'Migraties uitgevoerd: {names}', en: 'Migrations run: {names}' },
+  'cli.migrated-none': { nl: 'De database is al bijgewerkt.', en: 'The database is already up to date.' },
+  'cli.migrated-down': { nl: 'Teruggedraaid: {names}', en: 'Rolled back: {names}' },
+  'cli.user-created': { nl: 'Gebruiker {email} aangemaakt ({role}).', en: 'User {email} created ({role}).' },
+  'cli.demo-done': {
+    nl: 'Demo geladen: {groups} groepen, {rounds} rondes, {responses} antwoordlijsten.',
+    en: 'Demo loaded: {groups} groups, {rounds} rounds, {responses} responses.',
+  },
+  'cli.demo-exists': {
+    nl: 'Er staat al een instelling in deze database; de demo wordt alleen in een lege database geladen.',
+    en: 'This database already holds an institution; the demo is loaded only into an empty database.',
+  },
+  'cli.backup-done': { nl: 'Back-up gemaakt: {file} ({size})', en: 'Backup written: {file} ({size})' },
+  'cli.error': { nl: 'Fout', en: 'Error' },
+
+  // Pages.
+  'home.title': { nl: 'Leefklimaat', en: 'Living climate' },
+  'home.intro': {
+    nl: 'Hier vullen jongeren anoniem een vragenlijst in over hoe het is op hun groep. Medewerkers zien alleen de uitkomsten van de hele groep.',
+    en: 'Here young people anonymously fill in a questionnaire about life in their group. Staff see only the results of the whole group.',
+  },
+  'error.not-found': { nl: 'Deze pagina bestaat niet.', en: 'This page does not exist.' },
+  'error.internal': {
+    nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
+    en: 'Something went wrong on our side. Please try again later.',
+  },
+} as const satisfies Record<string, Record<Language, string>>;
+
+export type MessageKey = keyof typeof messages;
+
+export function t(lang: Language, key: MessageKey, params: Record<string, string | number> = {}): string {
+  return messages[key][lang].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+/** Both languages, Dutch first, for places that cannot know the reader's language (logs, CLI errors). */
+export function tBoth(key: MessageKey, params: Record<string, string | number> = {}): string {
+  const nl = t('nl', key, params);
+  const en = t('en', key, params);
+  return nl === en ? nl : `${nl} / ${en}`;
+}

@@ -1,0 +1,62 @@
+import type { Server } from 'node:http';
+import { createApp } from './app';
+import { issueSetupTokenIfNeeded } from './auth/setup.service';
+import { describeStartupError, prepare } from './bootstrap';
+import { loadConfig } from './config';
+import { StartupError } from './errors';
+import { t } from './i18n/messages';
+import { createLogger } from './logger';
+import { systemClock } from './system';
+import { paths } from './paths';
+import { createPageRenderer } from './views/render';
+
+/** load config → check questionnaires → open and migrate db → createApp → listen; clean shutdown. */
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger(config.logLevel);
+  const { db, questionnaires, migrated } = await prepare(config, systemClock);
+  const say = (line: string) => process.stdout.write(line + '\n');
+  if (migrated.length > 0) say(t(config.language, 'startup.migrated', { names: migrated.join(', ') }));
+
+  const views = createPageRenderer(paths.views);
+  const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock });
+  const server: Server = await new Promise((resolve, reject) => {
+    const s = app.listen(config.port, config.host, () => resolve(s));
+    s.once('error', reject);
+  });
+
+  say(t(config.language, 'startup.listening', { url: config.publicUrl }));
+  const setupToken = await issueSetupTokenIfNeeded(db, systemClock);
+  if (setupToken) say(`\n${t(config.language, 'startup.setup-link')}\n  ${config.publicUrl}/setup/${setupToken}\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(t(config.language, 'startup.stopping'));
+    logger.info('shutdown', { signal });
+    // Finish requests in flight, then close the database (which waits for a running transaction).
+    server.close(() => {
+      db.destroy().then(
+        () => process.exit(0),
+        (error: unknown) => {
+          logger.error('closing the database failed', { error });
+          process.exit(1);
+        },
+      );
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof StartupError) {
+    process.stderr.write(describeStartupError(error) + '\n');
+  } else {
+    process.stderr.write(`Leefklimaat kon niet starten / could not start:\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+  process.exit(1);
+});

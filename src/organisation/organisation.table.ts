@@ -1,0 +1,43 @@
+import type { Insertable, Selectable, Updateable } from 'kysely';
+
+export interface InstitutionTable {
+  id: string;
+  name: string;
+  cadence_months: number;
+  created_at: string;
+}
+
+export interface LocationTable {
+  id: string;
+  institution_id: string;
+  name: string;
+}
+
+export interface MunicipalityTable {
+  id: string;
+  institution_id: string;
+  name: string;
+}
+
+export interface MunicipalityLocationTable {
+  municipality_id: string;
+  location_id: string;
+}
+
+export interface LivingGroupTable {
+  id: string;
+  location_id: string;
+  name: string;
+  places: number;
+  questionnaire_id: string;
+  /** 0 or 1. */
+  active: number;
+}
+
+export type InstitutionRow = Selectable<InstitutionTable>;
+export type NewInstitutionRow = Insertable<InstitutionTable>;
+export type LocationRow = Selectable<LocationTable>;
+export type NewLocationRow = Insertable<LocationTable>;
+export type LivingGroupRow = Selectable<LivingGroupTable>;
+export type NewLivingGroupRow = Insertable<LivingGroupTable>;
+export type LivingGroupUpdate = Updateable<LivingGroupTable>;

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Handlebars from 'handlebars';
+import type { Language } from '../config';
+import { t, type MessageKey } from '../i18n/messages';
+
+/**
+ * Handlebars pages: `pages/*.hbs` rendered inside `layouts/main.hbs`, with `partials/*.hbs`.
+ * Templates are compiled once, at start-up, so a broken template stops the server at once
+ * rather than failing a user's request. `{{t "key"}}` reads the message catalog in the page's
+ * language. Handlebars escapes `{{…}}`; triple braces are for our own generated markup only.
+ */
+export interface PageRenderer {
+  render(page: string, context: { lang: Language; title?: string } & Record<string, unknown>): string;
+}
+
+export function createPageRenderer(viewsDir: string): PageRenderer {
+  const hbs = Handlebars.create();
+  hbs.registerHelper('t', function (this: unknown, key: MessageKey, options: Handlebars.HelperOptions) {
+    const lang = (options.data.root as { lang: Language }).lang;
+    return t(lang, key, options.hash as Record<string, string>);
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+
+  const read = (dir: string) =>
+    fs
+      .readdirSync(path.join(viewsDir, dir))
+      .filter((f) => f.endsWith('.hbs'))
+      .map((f) => [f.replace(/\.hbs$/, ''), fs.readFileSync(path.join(viewsDir, dir, f), 'utf8')] as const);
+
+  for (const [name, source] of read('partials')) hbs.registerPartial(name, source);
+  const layout = hbs.compile(fs.readFileSync(path.join(viewsDir, 'layouts', 'main.hbs'), 'utf8'), { strict: false });
+  const pages = new Map(read('pages').map(([name, source]) => [name, hbs.compile(source, { strict: false })]));
+  // Compile eagerly: Handlebars compiles lazily on first call otherwise.
+  for (const [name, page] of pages) {
+    try {
+      page({ lang: 'nl' });
+    } catch (cause) {
+      throw new Error(`view ${name} does not compile`, { cause });
+    }
+  }
+
+  return {
+    render(page, context) {
+      const template = pages.get(page);
+      if (!template) throw new Error(`no view named ${page}`);
+      const body = template(context);
+      return layout({ ...context, body });
+    },
+  };
+}
