@@ -8,7 +8,8 @@ import type {
   MunicipalityTable,
 } from '../organisation/organisation.table';
 import type { QuestionnaireVersionTable } from '../questionnaires/questionnaire.table';
-import type { ImprovementActionTable, ReportTable } from '../reports/report.table';
+import type { ImprovementActionTable } from '../improvement-actions/improvement-action.table';
+import type { ReportTable } from '../reports/report.table';
 import type {
   AccessCodeTable,
   OpenAnswerTable,

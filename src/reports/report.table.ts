@@ -1,15 +1,5 @@
 import type { Insertable, Selectable } from 'kysely';
 
-export interface ImprovementActionTable {
-  id: string;
-  round_id: string;
-  group_id: string;
-  text: string;
-  created_by: string | null;
-  created_at: string;
-  updated_at: string;
-}
-
 export interface ReportTable {
   id: string;
   institution_id: string;
@@ -30,4 +20,3 @@ export interface ReportTable {
 
 export type ReportRow = Selectable<ReportTable>;
 export type NewReportRow = Insertable<ReportTable>;
-export type NewImprovementActionRow = Insertable<ImprovementActionTable>;
