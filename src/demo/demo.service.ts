@@ -72,7 +72,8 @@ export async function loadDemo(
         const groupId = groupIds.get(group.name)!;
         const questionnaire = questionnaires.get(group.questionnaireId)!;
         const latest = roundIndex === periods.length - 1;
-        const count = group.belowThresholdInLatestRound && latest ? 2 : random.int(Math.ceil(group.places * 0.6), group.places);
+        // Every other group gets at least 5 (the default k), so exactly one result is suppressed.
+        const count = group.belowThresholdInLatestRound && latest ? 2 : random.int(Math.max(5, Math.ceil(group.places * 0.6)), group.places);
         for (let i = 0; i < count; i++) {
           const answers = simulateAnswers(questionnaire, group, roundIndex, random);
           await insertResponse(

@@ -1,0 +1,80 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { sql } from 'kysely';
+import { MIGRATION_NAME, migrateDown, migrateToLatest, pendingMigrations } from '../../src/db/migrator';
+import { paths } from '../../src/paths';
+import { createTestDatabase } from '../support/db';
+
+const migrationFiles = fs.readdirSync(paths.migrations).filter((f) => f.endsWith('.ts'));
+
+async function tableNames(db: Awaited<ReturnType<typeof createTestDatabase>>['db']): Promise<string[]> {
+  const tables = await db.introspection.getTables();
+  return tables.map((t) => t.name).sort();
+}
+
+describe('migrations', () => {
+  it('are named YYYY-MM-DD-HHMM-name and sort in the order they were written', () => {
+    expect(migrationFiles.length).toBeGreaterThan(0);
+    for (const file of migrationFiles) expect(file.replace(/\.ts$/, '')).toMatch(MIGRATION_NAME);
+  });
+
+  it('never import application code, so they stay frozen in time', () => {
+    for (const file of migrationFiles) {
+      const source = fs.readFileSync(path.join(paths.migrations, file), 'utf8');
+      expect({ file, importsSrc: /from ['"][^'"]*\/src\//.test(source) }).toEqual({ file, importsSrc: false });
+    }
+  });
+
+  it('run from empty, down to empty and up again', async () => {
+    const { db, cleanup } = await createTestDatabase({ migrate: false });
+    try {
+      const ran = await migrateToLatest(db);
+      expect(ran).toEqual(migrationFiles.map((f) => f.replace(/\.ts$/, '')));
+      expect(await pendingMigrations(db)).toEqual([]);
+      const tables = await tableNames(db);
+      expect(tables).toEqual(expect.arrayContaining(['response', 'response_answer', 'open_answer', 'round', 'living_group', 'report', 'audit_log']));
+
+      for (let i = 0; i < ran.length; i++) await migrateDown(db);
+      expect(await tableNames(db)).toEqual([]);
+
+      expect(await migrateToLatest(db)).toEqual(ran);
+      expect(await tableNames(db)).toEqual(tables);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('the response tables (SPEC §4.1, §4.2)', () => {
+  const anonymousTables = ['response', 'response_answer', 'open_answer', 'submission_receipt', 'access_code', 'talk_request'];
+  // Anything that could place a response in time, in order, or on a device or person.
+  const revealing = /(^|_)(at|time|timestamp|created|updated|date|seq|sequence|order|position|ip|address|agent|device|user|name|email|session)($|_)/;
+
+  it('have no column for time, order, IP, device or person', async () => {
+    const { db, cleanup } = await createTestDatabase();
+    try {
+      const tables = await db.introspection.getTables();
+      for (const name of anonymousTables) {
+        const table = tables.find((t) => t.name === name);
+        expect(table).toBeDefined();
+        const columns = table!.columns.map((c) => c.name);
+        expect({ name, revealing: columns.filter((c) => revealing.test(c)) }).toEqual({ name, revealing: [] });
+        // No auto-increment: an increasing key would give away arrival order.
+        expect({ name, autoIncrement: table!.columns.some((c) => c.isAutoIncrementing) }).toEqual({ name, autoIncrement: false });
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('have no hidden rowid that would reveal insertion order', async () => {
+    const { db, cleanup } = await createTestDatabase();
+    try {
+      for (const name of anonymousTables) {
+        await expect(sql.raw(`select rowid from ${name}`).execute(db)).rejects.toThrow(/no such column: rowid/);
+      }
+    } finally {
+      await cleanup();
+    }
+  });
+});

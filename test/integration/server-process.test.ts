@@ -1,0 +1,67 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { paths } from '../../src/paths';
+import { runEntry } from '../support/processes';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+describe('starting the server', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'leefklimaat-server-'));
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('refuses to start on a broken questionnaire, says why, and creates no database', async () => {
+    const db = path.join(dir, 'lk.sqlite');
+    const run = await runEntry('src/main.ts', [], { DATABASE_URL: db, SURVEYS_DIR: 'test/fixtures/surveys-broken', LANGUAGE: 'en' });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('Ongeldige vragenlijst(en) / Invalid questionnaire(s)');
+    expect(run.stderr).toContain('broken.v1.yaml:items.0.scale: unknown scale "suport"');
+    expect(run.stderr).toContain('broken.v1.yaml:items.1.text.en: translation missing for "en"');
+    expect(run.stderr).toContain('broken.v1.yaml:scoring.reverseKeyed.0: unknown item "s99"');
+    expect(run.stderr).not.toMatch(/\n\s+at /); // no stack trace
+    expect(fs.existsSync(db)).toBe(false);
+  });
+
+  it('refuses to start on an invalid setting, naming the variable', async () => {
+    const run = await runEntry('src/main.ts', [], { DATABASE_URL: path.join(dir, 'lk.sqlite'), ANONYMITY_K: '1' });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim()).toBe('Ongeldige configuratie / Invalid configuration\n  - ANONYMITY_K: mag nooit lager zijn dan 3 / may never be below 3');
+  });
+
+  it('migrates on first start, prints a one-time setup link, serves /healthz and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(paths.root, 'src/main.ts')], {
+      cwd: paths.root,
+      env: { PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: path.join(dir, 'lk.sqlite'), LANGUAGE: 'en', LOG_LEVEL: 'warn' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => (stdout += String(d)));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    try {
+      for (let i = 0; i < 100 && !stdout.includes('/setup/'); i++) await new Promise((r) => setTimeout(r, 100));
+      expect(stdout).toContain('Database migrated: 2026-11-22-1200-initial');
+      expect(stdout).toContain(`Leefklimaat is running at http://localhost:${port}`);
+      expect(stdout).toMatch(new RegExp(`http://localhost:${port}/setup/[A-Za-z0-9_-]{32}`));
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      expect(health.status).toBe(200);
+      expect(((await health.json()) as { database: string }).database).toBe('ok');
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+});

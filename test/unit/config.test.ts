@@ -1,0 +1,59 @@
+import path from 'node:path';
+import { loadConfig } from '../../src/config';
+import { StartupError } from '../../src/errors';
+import { paths } from '../../src/paths';
+
+function problems(env: NodeJS.ProcessEnv): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof StartupError) return error.details.map((d) => `${d.path}: ${d.message}`);
+    throw error;
+  }
+  throw new Error('expected the configuration to be refused');
+}
+
+describe('configuration', () => {
+  it('has working defaults', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      anonymityK: 5,
+      language: 'nl',
+      publicUrl: 'http://localhost:3000',
+      database: { kind: 'sqlite', file: path.join(paths.root, 'data', 'leefklimaat.sqlite') },
+    });
+    expect(Object.isFrozen(config)).toBe(true);
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({ PORT: '8080', ANONYMITY_K: '7', DATABASE_URL: 'sqlite:/tmp/x.sqlite', PUBLIC_URL: 'https://lk.example.nl/', LANGUAGE: 'en' });
+    expect(config).toMatchObject({ port: 8080, anonymityK: 7, database: { file: '/tmp/x.sqlite' }, publicUrl: 'https://lk.example.nl', language: 'en' });
+  });
+
+  it('treats an empty variable as unset', () => {
+    expect(loadConfig({ PORT: '' }).port).toBe(3000);
+  });
+
+  it('never lets k go below 3, and names the variable', () => {
+    expect(problems({ ANONYMITY_K: '2' })).toEqual(['ANONYMITY_K: mag nooit lager zijn dan 3 / may never be below 3']);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['ANONYMITY_K', '4.5'],
+    ['PUBLIC_URL', 'ftp://example.nl'],
+    ['LANGUAGE', 'de'],
+    ['LOG_LEVEL', 'loud'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    const found = problems({ [name]: value });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(new RegExp(`^${name}: `));
+  });
+
+  it('refuses a PostgreSQL URL until PostgreSQL is supported, saying so', () => {
+    expect(problems({ DATABASE_URL: 'postgres://u@h/db' })[0]).toMatch(/^DATABASE_URL: PostgreSQL wordt nog niet ondersteund/);
+  });
+});
