@@ -6,8 +6,8 @@
  *
  * One work unit: BEGIN IMMEDIATE; insert one `response` row; one multi-row insert of its 32
  * `response_answer` rows; COMMIT. Sequential, one transaction at a time, as one client would.
- * Driver and raw runs alternate, so machine noise hits both alike; each configuration's figure
- * is the median of its rounds. Every database is checked at the end to hold exactly what was
+ * The four configurations alternate in short slices (100 tx, the order rotating), so machine
+ * noise hits all alike; each configuration's figure is the median of its rounds. Every database is checked at the end to hold exactly what was
  * written; the process exits non-zero if not.
  *
  * The LAST line of stdout is one JSON object:
@@ -15,7 +15,8 @@
  *
  * Knobs (environment, all optional): BENCH_DIR (default os.tmpdir(); FULL vs NORMAL only means
  * something on a real disk, not tmpfs), BENCH_ROUNDS (3), BENCH_WARMUP (200 tx),
- * BENCH_MAX_TX (2000 tx per run), BENCH_MAX_SECONDS (2.5 s per run).
+ * BENCH_MAX_TX (2000 tx per configuration per round), BENCH_MAX_SECONDS (2.5 s per configuration
+ * per round, on average), BENCH_SLICE (100 tx).
  */
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
@@ -50,6 +51,7 @@ const settings = {
   warmup: Math.round(envNumber('BENCH_WARMUP', 200, 0)),
   maxTx: Math.round(envNumber('BENCH_MAX_TX', 2000, 1)),
   maxMs: envNumber('BENCH_MAX_SECONDS', 2.5, 0.1) * 1000,
+  slice: Math.round(envNumber('BENCH_SLICE', 100, 1)),
 } as const;
 
 const QUESTIONNAIRE_ID = 'lk-jeugd';
@@ -281,6 +283,13 @@ async function measure(target: Target, maxTx: number, maxMs: number): Promise<Ru
   return { tx, ms, txPerS: (tx * 1000) / ms, latencies: latencies.subarray(0, tx) };
 }
 
+/** Slices of one configuration as one run: their transactions over their summed time. */
+function merge(slices: readonly Run[]): Run {
+  const tx = slices.reduce((n, r) => n + r.tx, 0);
+  const ms = slices.reduce((n, r) => n + r.ms, 0);
+  return { tx, ms, txPerS: (tx * 1000) / ms, latencies: concat(slices) };
+}
+
 function median(values: readonly number[]): number {
   const s = [...values].sort((a, b) => a - b);
   const mid = Math.floor(s.length / 2);
@@ -376,7 +385,8 @@ async function main(): Promise<number> {
     );
     console.log(
       `work unit: BEGIN IMMEDIATE; 1 response + 1 insert of ${ANSWERS_PER_RESPONSE} answers; COMMIT — sequential; ` +
-        `warm-up ${settings.warmup} tx, then ${settings.rounds} round(s) of ≤${settings.maxTx} tx / ≤${settings.maxMs / 1000} s per configuration`,
+        `warm-up ${settings.warmup} tx, then ${settings.rounds} round(s) of ≤${settings.maxTx} tx / ≈${settings.maxMs / 1000} s per configuration, ` +
+        `interleaved in slices of ${settings.slice} tx`,
     );
     if (fsKind) console.log(`WARNING: ${dir} is ${fsKind}: fsync is free there, so FULL vs NORMAL shows nothing. Set BENCH_DIR to a disk.`);
 
@@ -390,19 +400,27 @@ async function main(): Promise<number> {
     for (const t of targets) await measure(t, settings.warmup, Number.POSITIVE_INFINITY);
     console.log(`setup and warm-up: ${(performance.now() - setupStart).toFixed(0)} ms\n`);
 
-    // Alternate: driver then raw in even rounds, raw then driver in odd ones, within each sync mode.
+    // Alternate in short slices of every configuration, the order rotating slice by slice, so a
+    // disk or CPU that drifts over seconds (a shared VM's fsync does) slows all four alike. A
+    // round ends when each configuration has done maxTx transactions or the round's time is up.
     const runs = new Map<Target, Run[]>(targets.map((t) => [t, []]));
     const byKey = (kind: Kind, sync: Sync) => targets.find((t) => t.kind === kind && t.sync === sync)!;
     for (let round = 0; round < settings.rounds; round++) {
-      const kinds: Kind[] = round % 2 === 0 ? ['driver', 'raw'] : ['raw', 'driver'];
-      const parts: string[] = [];
-      for (const sync of ['FULL', 'NORMAL'] as const) {
-        for (const kind of kinds) {
-          const t = byKey(kind, sync);
-          const run = await measure(t, settings.maxTx, settings.maxMs);
-          runs.get(t)!.push(run);
-          parts.push(`${label(t)} ${fmtInt(run.txPerS)} tx/s (${run.tx} tx)`);
+      const slices = new Map<Target, Run[]>(targets.map((t) => [t, []]));
+      const done = (t: Target) => slices.get(t)!.reduce((n, r) => n + r.tx, 0);
+      const deadline = performance.now() + settings.maxMs * targets.length;
+      for (let slice = 0; targets.some((t) => done(t) < settings.maxTx) && performance.now() < deadline; slice++) {
+        for (let i = 0; i < targets.length; i++) {
+          const t = targets[(i + slice) % targets.length]!;
+          const left = settings.maxTx - done(t);
+          if (left > 0) slices.get(t)!.push(await measure(t, Math.min(settings.slice, left), Number.POSITIVE_INFINITY));
         }
+      }
+      const parts: string[] = [];
+      for (const t of targets) {
+        const run = merge(slices.get(t)!);
+        runs.get(t)!.push(run);
+        parts.push(`${label(t)} ${fmtInt(run.txPerS)} tx/s (${run.tx} tx)`);
       }
       console.log(`round ${round + 1}: ${parts.join(', ')}`);
     }
