@@ -70,7 +70,6 @@ class Mutex {
 
 class Sqlite3Driver implements Driver {
   readonly #mutex = new Mutex();
-  #db: sqlite3.Database | undefined;
   #connection: Sqlite3Connection | undefined;
 
   constructor(private readonly config: Sqlite3DialectConfig) {}
@@ -79,11 +78,14 @@ class Sqlite3Driver implements Driver {
     const db = await new Promise<sqlite3.Database>((resolve, reject) => {
       const opened: sqlite3.Database = new sqlite3.Database(this.config.file, (err) => (err ? reject(err) : resolve(opened)));
     });
-    this.#db = db;
-    this.#connection = new Sqlite3Connection(db);
-    for (const statement of this.config.onOpen ?? []) {
-      await this.#connection.executeQuery(CompiledQuery.raw(statement));
+    const connection = new Sqlite3Connection(db);
+    try {
+      for (const statement of this.config.onOpen ?? []) await connection.executeQuery(CompiledQuery.raw(statement));
+    } catch (error) {
+      await connection.close().catch(() => undefined);
+      throw error;
     }
+    this.#connection = connection;
   }
 
   async acquireConnection(): Promise<DatabaseConnection> {
@@ -126,14 +128,13 @@ class Sqlite3Driver implements Driver {
   }
 
   async destroy(): Promise<void> {
-    const db = this.#db;
-    if (!db) return;
+    const connection = this.#connection;
+    if (!connection) return;
     // Wait for whoever holds the connection, so a close never cuts a transaction in half.
     await this.#mutex.acquire();
-    this.#db = undefined;
     this.#connection = undefined;
     this.#mutex.release();
-    await new Promise<void>((resolve, reject) => db.close((err) => (err ? reject(err) : resolve())));
+    await connection.close();
   }
 }
 
@@ -141,34 +142,86 @@ function quoteIdentifier(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
+/** Leading comments and parentheses, skipped to find a raw statement's first keyword. */
+const LEADING_NOISE = /^(\s+|--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/|\()*/;
+
 /**
- * Whether a statement returns rows. Query nodes say so; for raw SQL the text decides, which covers
- * what this project writes raw (pragmas, selects, `returning`).
+ * Whether a statement returns rows. Query nodes say so; for raw SQL its first keyword decides
+ * (or a `returning` clause), which covers what this project writes raw.
  */
 function returnsRows(query: CompiledQuery): boolean {
   const node = query.query;
   if (SelectQueryNode.is(node)) return true;
   if ('returning' in node && node.returning !== undefined) return true;
-  if (RawNode.is(node)) return /^\s*(select|with|pragma|values|explain)\b|\breturning\b/i.test(query.sql);
-  return false;
+  if (!RawNode.is(node)) return false;
+  const text = query.sql.replace(LEADING_NOISE, '');
+  return /^(select|with|pragma|values|explain)\b/i.test(text) || /\breturning\b/i.test(text);
 }
 
+/** Prepared statements kept per SQL text: preparing costs about as much as Kysely's own work. */
+const STATEMENT_CACHE_SIZE = 64;
+
 class Sqlite3Connection implements DatabaseConnection {
+  /** Least recently used first (a Map keeps insertion order; a hit re-inserts). */
+  readonly #statements = new Map<string, sqlite3.Statement>();
+
   constructor(private readonly db: sqlite3.Database) {}
 
-  executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+  async #prepared(text: string): Promise<sqlite3.Statement> {
+    const cached = this.#statements.get(text);
+    if (cached) {
+      this.#statements.delete(text);
+      this.#statements.set(text, cached);
+      return cached;
+    }
+    const stmt = await new Promise<sqlite3.Statement>((resolve, reject) => {
+      const prepared: sqlite3.Statement = this.db.prepare(text, (err) => (err ? reject(err) : resolve(prepared)));
+    });
+    this.#statements.set(text, stmt);
+    if (this.#statements.size > STATEMENT_CACHE_SIZE) {
+      const [oldest, evicted] = this.#statements.entries().next().value!;
+      this.#statements.delete(oldest);
+      evicted.finalize();
+    }
+    return stmt;
+  }
+
+  /**
+   * `insertId` is SQLite's last rowid: meaningful only for rowid tables, never for the
+   * WITHOUT ROWID response tables, whose keys the caller chooses anyway.
+   */
+  async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
     const params = query.parameters as unknown[];
+    // Transaction control and pragmas run once or rarely: not worth a cache slot.
+    if (RawNode.is(query.query)) return this.#direct(query.sql, params, returnsRows(query));
+    const stmt = await this.#prepared(query.sql);
     if (returnsRows(query)) {
-      return new Promise((resolve, reject) => {
-        this.db.all<R>(query.sql, params, (err, rows) => (err ? reject(err) : resolve({ rows })));
-      });
+      return new Promise((resolve, reject) => stmt.all<R>(params, (err, rows) => (err ? reject(err) : resolve({ rows }))));
     }
     return new Promise((resolve, reject) => {
-      this.db.run(query.sql, params, function (this: sqlite3.RunResult, err) {
+      stmt.run(params, function (this: sqlite3.RunResult, err) {
         if (err) return reject(err);
         resolve({ rows: [], numAffectedRows: BigInt(this.changes), insertId: BigInt(this.lastID) });
       });
     });
+  }
+
+  #direct<R>(text: string, params: unknown[], rows: boolean): Promise<QueryResult<R>> {
+    if (rows) {
+      return new Promise((resolve, reject) => this.db.all<R>(text, params, (err, result) => (err ? reject(err) : resolve({ rows: result }))));
+    }
+    return new Promise((resolve, reject) => {
+      this.db.run(text, params, function (this: sqlite3.RunResult, err) {
+        if (err) return reject(err);
+        resolve({ rows: [], numAffectedRows: BigInt(this.changes), insertId: BigInt(this.lastID) });
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    for (const stmt of this.#statements.values()) stmt.finalize();
+    this.#statements.clear();
+    await new Promise<void>((resolve, reject) => this.db.close((err) => (err ? reject(err) : resolve())));
   }
 
   /**

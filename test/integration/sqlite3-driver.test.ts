@@ -166,3 +166,27 @@ async function reopen(previous: () => Promise<void>) {
   await previous().catch(() => undefined);
   return createTestDatabase();
 }
+
+describe('raw statements through the driver', () => {
+  it('returns rows from a raw select that starts with a comment', async () => {
+    const { db, cleanup } = await createTestDatabase({ migrate: false });
+    try {
+      expect((await sql.raw('/* why */ select 1 as one').execute(db)).rows).toEqual([{ one: 1 }]);
+      expect((await sql.raw('-- why\nselect 2 as two').execute(db)).rows).toEqual([{ two: 2 }]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('reuses prepared statements without mixing up their parameters', async () => {
+    const { db, cleanup } = await createTestDatabase();
+    try {
+      const ids = Array.from({ length: 200 }, (_, i) => `id-${i}`);
+      for (const id of ids) await db.insertInto('audit_log').values({ id, at: 'x', actor_user_id: null, action: id, subject: null, details: null }).execute();
+      const found = await Promise.all(ids.map((id) => db.selectFrom('audit_log').select('action').where('id', '=', id).executeTakeFirstOrThrow()));
+      expect(found.map((r) => r.action)).toEqual(ids);
+    } finally {
+      await cleanup();
+    }
+  });
+});
