@@ -1,15 +1,26 @@
 import express, { type Express } from 'express';
 import helmet from 'helmet';
+import { loadSession } from './auth/auth.middleware';
+import { authRoutes } from './auth/auth.routes';
+import { AttemptLimiter } from './auth/login-limiter';
 import type { Config } from './config';
 import type { Database } from './db/database';
 import { healthRoutes } from './health/health.routes';
+import { parseCookies } from './http/cookies';
+import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
-import { requestLanguage } from './http/language';
+import { languageMiddleware } from './http/language';
+import './http/locals';
+import { sendPage } from './http/page';
 import { requestLog } from './http/request-log';
 import type { Logger } from './logger';
+import { organisationRoutes } from './organisation/organisation.routes';
 import { paths } from './paths';
 import type { QuestionnaireCatalog } from './questionnaires/questionnaire.service';
+import { roundRoutes } from './rounds/round.routes';
+import { staffRoutes } from './staff/staff.routes';
 import type { Clock } from './system';
+import { userRoutes } from './auth/users.routes';
 import type { PageRenderer } from './views/render';
 
 /** Everything the app needs from outside; tests pass their own. */
@@ -20,41 +31,57 @@ export interface AppDeps {
   readonly views: PageRenderer;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** Login attempts; shared so a test can see or reset it. */
+  readonly limiter?: AttemptLimiter;
 }
+
+/** Everything is served by this server: no inline script, no external origin (SPEC §5, §7). */
+const contentSecurityPolicy = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'"],
+    imgSrc: ["'self'", 'data:'],
+    fontSrc: ["'self'"],
+    connectSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
 
 /** Builds the Express app: routers, views, static files and the one error handler. Never listens. */
 export function createApp(deps: AppDeps): Express {
+  const secure = deps.config.publicUrl.startsWith('https:');
+  const routeDeps = { ...deps, limiter: deps.limiter ?? new AttemptLimiter(deps.clock) };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  app.use(
-    helmet({
-      // Everything is served by this server: no inline script, no external origin (SPEC §5, §7).
-      contentSecurityPolicy: {
-        useDefaults: false,
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'"],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          fontSrc: ["'self'"],
-          connectSrc: ["'self'"],
-          objectSrc: ["'none'"],
-          baseUri: ["'none'"],
-          formAction: ["'self'"],
-          frameAncestors: ["'none'"],
-        },
-      },
-      referrerPolicy: { policy: 'no-referrer' },
-      strictTransportSecurity: deps.config.publicUrl.startsWith('https:'),
-    }),
-  );
+  app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
   app.use(requestLog(deps.logger));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
-  app.get('/', (req, res) => {
-    res.type('html').send(deps.views.render('home', { lang: requestLanguage(req, deps.config.language) }));
+
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(parseCookies);
+  app.use(languageMiddleware(deps.config.language, secure));
+  app.use(loadSession(deps.db, deps.clock));
+  app.use(csrfProtection(secure));
+  // Staff pages are personal: never cached by a browser or proxy.
+  app.use((_req, res, next) => {
+    res.set('Cache-Control', 'no-store');
+    next();
   });
+
+  app.get('/', (_req, res) => sendPage(res, deps.views, 'home'));
+  app.use(authRoutes(routeDeps));
+  app.use(staffRoutes(routeDeps));
+  app.use(organisationRoutes(routeDeps));
+  app.use(roundRoutes(routeDeps));
+  app.use(userRoutes(routeDeps));
   app.use(notFound);
   app.use(errorHandler({ logger: deps.logger, views: deps.views, language: deps.config.language }));
   return app;

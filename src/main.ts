@@ -8,6 +8,7 @@ import { t } from './i18n/messages';
 import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
+import { runSchedule } from './rounds/round.service';
 import { createPageRenderer } from './views/render';
 
 /** load config → check questionnaires → open and migrate db → createApp → listen; clean shutdown. */
@@ -29,11 +30,21 @@ async function main(): Promise<void> {
   const setupToken = await issueSetupTokenIfNeeded(db, systemClock);
   if (setupToken) say(`\n${t(config.language, 'startup.setup-link')}\n  ${config.publicUrl}/setup/${setupToken}\n`);
 
+  // Rounds open and close on their dates; the next ones stay planned. At start, then every 10 minutes.
+  const schedule = () =>
+    runSchedule(db, questionnaires, systemClock, logger).then(
+      (done) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
+      (error: unknown) => logger.error('schedule failed', { error }),
+    );
+  await schedule();
+  const scheduler = setInterval(schedule, 10 * 60_000);
+
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     say(t(config.language, 'startup.stopping'));
+    clearInterval(scheduler);
     logger.info('shutdown', { signal });
     // Finish requests in flight, then close the database (which waits for a running transaction).
     server.close(() => {

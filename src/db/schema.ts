@@ -1,6 +1,7 @@
 import type { AuditLogTable } from '../audit/audit.table';
 import type { SetupTokenTable, StaffSessionTable, StaffUserGroupTable, StaffUserTable } from '../auth/auth.table';
 import type {
+  HelpResourceTable,
   InstitutionTable,
   LivingGroupTable,
   LocationTable,
@@ -27,6 +28,7 @@ export interface DB {
   municipality: MunicipalityTable;
   municipality_location: MunicipalityLocationTable;
   living_group: LivingGroupTable;
+  help_resource: HelpResourceTable;
   questionnaire_version: QuestionnaireVersionTable;
   round: RoundTable;
   round_group: RoundGroupTable;

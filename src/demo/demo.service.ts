@@ -8,7 +8,7 @@ import type { Questionnaire } from '../questionnaires/questionnaire';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { insertOpenAnswers, insertResponse } from '../responses/response.repository';
 import { insertRound, insertRoundGroups } from '../rounds/round.repository';
-import { defaultWindow, halfYearOf, nextHalfYear, periodLabel, previousHalfYear, type HalfYear } from '../rounds/period';
+import { defaultWindow, nextPeriod, periodLabel, periodOf, previousPeriod, type Period } from '../rounds/period';
 import { isoDay, randomId, type Clock } from '../system';
 import { demoImprovementActions, demoInstitution, demoOpenAnswers, type DemoGroup, type Trend } from './demo.data';
 import { createRandom, type Random } from './random';
@@ -94,7 +94,7 @@ export async function loadDemo(
       }
     }
 
-    const next = nextHalfYear(periods[periods.length - 1]!);
+    const next = nextPeriod(periods[periods.length - 1]!);
     const nextWindow = defaultWindow(next);
     if (nextWindow.opensOn > isoDay(now)) {
       const roundId = randomId();
@@ -112,11 +112,11 @@ function requireQuestionnaire(catalog: QuestionnaireCatalog, id: string): Questi
 }
 
 /** The last `count` half-years whose measuring window has closed before `now`, oldest first. */
-export function closedPeriods(now: Date, count: number): HalfYear[] {
-  let period = halfYearOf(now);
-  while (defaultWindow(period).closesOn >= isoDay(now)) period = previousHalfYear(period);
+export function closedPeriods(now: Date, count: number): Period[] {
+  let period = periodOf(now, 6);
+  while (defaultWindow(period).closesOn >= isoDay(now)) period = previousPeriod(period);
   const periods = [period];
-  while (periods.length < count) periods.unshift(previousHalfYear(periods[0]!));
+  while (periods.length < count) periods.unshift(previousPeriod(periods[0]!));
   return periods;
 }
 

@@ -5,6 +5,7 @@ import { t } from '../i18n/messages';
 import type { Logger } from '../logger';
 import type { PageRenderer } from '../views/render';
 import { requestLanguage } from './language';
+import { sendPage } from './page';
 
 export const notFound: RequestHandler = () => {
   throw new NotFoundError();
@@ -24,7 +25,8 @@ function clientStatus(error: unknown): number | undefined {
 export function errorHandler(deps: { logger: Logger; views: PageRenderer; language: Language }): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
-    const lang = requestLanguage(req, deps.language);
+    const lang = res.locals.lang ?? requestLanguage(req, deps.language);
+    res.locals.lang = lang;
     let status: number;
     let code: string;
     let message: string;
@@ -44,7 +46,7 @@ export function errorHandler(deps: { logger: Logger; views: PageRenderer; langua
     }
     res.status(status);
     if (req.accepts(['html', 'json']) === 'html') {
-      res.type('html').send(deps.views.render('error', { lang, title: String(status), heading: String(status), message, details }));
+      sendPage(res, deps.views, 'error', { title: String(status), heading: String(status), message, details }, status);
     } else {
       res.json({ error: { code, message, details } });
     }

@@ -1,10 +1,11 @@
 import type { Language } from '../config';
+import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
 
 /**
  * The message catalog: every text a user reads, Dutch first, English beside it.
  * `{name}` placeholders are filled by `t()`. Plain words, B1 Dutch.
  */
-export const messages = {
+const coreMessages = {
   // Questionnaire files (read by quality staff and administrators).
   'q.file.unreadable': { nl: 'bestand kan niet gelezen worden: {reason}', en: 'file cannot be read: {reason}' },
   'q.file.yaml': { nl: 'geen geldige YAML: {reason}', en: 'not valid YAML: {reason}' },
@@ -78,7 +79,9 @@ export const messages = {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',
   },
-} as const satisfies Record<string, Record<Language, string>>;
+} as const;
+
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 

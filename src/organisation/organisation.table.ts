@@ -41,3 +41,16 @@ export type NewLocationRow = Insertable<LocationTable>;
 export type LivingGroupRow = Selectable<LivingGroupTable>;
 export type NewLivingGroupRow = Insertable<LivingGroupTable>;
 export type LivingGroupUpdate = Updateable<LivingGroupTable>;
+
+export interface HelpResourceTable {
+  id: string;
+  institution_id: string;
+  position: number;
+  name: string;
+  /** A phone number, web address or chat name, as the young person should use it. */
+  contact: string;
+  text_nl: string;
+  text_en: string;
+}
+
+export type HelpResourceRow = Selectable<HelpResourceTable>;

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
-import type { NewRoundGroupRow, NewRoundRow } from './round.table';
+import type { NewRoundGroupRow, NewRoundRow, RoundRow, RoundStatus } from './round.table';
 
 export async function insertRound(db: Kysely<DB>, row: NewRoundRow): Promise<void> {
   await db.insertInto('round').values(row).execute();
@@ -8,4 +8,72 @@ export async function insertRound(db: Kysely<DB>, row: NewRoundRow): Promise<voi
 
 export async function insertRoundGroups(db: Kysely<DB>, rows: readonly NewRoundGroupRow[]): Promise<void> {
   if (rows.length > 0) await db.insertInto('round_group').values([...rows]).execute();
+}
+
+export async function listRounds(db: Kysely<DB>, institutionId: string): Promise<RoundRow[]> {
+  return db.selectFrom('round').selectAll().where('institution_id', '=', institutionId).orderBy('opens_on', 'desc').execute();
+}
+
+export async function findRound(db: Kysely<DB>, institutionId: string, id: string): Promise<RoundRow | undefined> {
+  return db.selectFrom('round').selectAll().where('institution_id', '=', institutionId).where('id', '=', id).executeTakeFirst();
+}
+
+export async function listInstitutionIds(db: Kysely<DB>): Promise<{ id: string; cadence_months: number }[]> {
+  return db.selectFrom('institution').select(['id', 'cadence_months']).execute();
+}
+
+/** Moves a round on only from the state the caller saw, so two movers cannot both succeed. */
+export async function setRoundStatus(db: Kysely<DB>, id: string, from: RoundStatus, to: RoundStatus): Promise<boolean> {
+  const result = await db.updateTable('round').set({ status: to }).where('id', '=', id).where('status', '=', from).executeTakeFirst();
+  return result.numUpdatedRows === 1n;
+}
+
+export async function updateRoundDates(db: Kysely<DB>, id: string, opensOn: string, closesOn: string): Promise<void> {
+  await db.updateTable('round').set({ opens_on: opensOn, closes_on: closesOn }).where('id', '=', id).execute();
+}
+
+export async function deleteRoundGroups(db: Kysely<DB>, roundId: string): Promise<void> {
+  await db.deleteFrom('round_group').where('round_id', '=', roundId).execute();
+}
+
+export async function listRoundGroups(db: Kysely<DB>, roundIds: readonly string[]) {
+  if (roundIds.length === 0) return [];
+  return db
+    .selectFrom('round_group')
+    .innerJoin('living_group', 'living_group.id', 'round_group.group_id')
+    .innerJoin('location', 'location.id', 'living_group.location_id')
+    .select([
+      'round_group.round_id',
+      'round_group.group_id',
+      'round_group.questionnaire_id',
+      'round_group.questionnaire_version',
+      'living_group.name as group_name',
+      'living_group.places',
+      'location.name as location_name',
+    ])
+    .where('round_group.round_id', 'in', [...roundIds])
+    .orderBy('location.name')
+    .orderBy('living_group.name')
+    .execute();
+}
+
+/** Responses per group in some rounds: a count, never a value. */
+export async function countResponsesPerGroup(db: Kysely<DB>, roundIds: readonly string[]) {
+  if (roundIds.length === 0) return [];
+  return db
+    .selectFrom('response')
+    .select(['round_id', 'group_id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('round_id', 'in', [...roundIds])
+    .groupBy(['round_id', 'group_id'])
+    .execute();
+}
+
+export async function activeGroupsOf(db: Kysely<DB>, institutionId: string) {
+  return db
+    .selectFrom('living_group')
+    .innerJoin('location', 'location.id', 'living_group.location_id')
+    .select(['living_group.id', 'living_group.questionnaire_id'])
+    .where('location.institution_id', '=', institutionId)
+    .where('living_group.active', '=', 1)
+    .execute();
 }

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Handlebars from 'handlebars';
 import type { Language } from '../config';
-import { t, type MessageKey } from '../i18n/messages';
+import { messages, t, type MessageKey } from '../i18n/messages';
 
 /**
  * Handlebars pages: `pages/*.hbs` rendered inside `layouts/main.hbs`, with `partials/*.hbs`.
@@ -18,9 +18,15 @@ export function createPageRenderer(viewsDir: string): PageRenderer {
   const hbs = Handlebars.create();
   hbs.registerHelper('t', function (this: unknown, key: MessageKey, options: Handlebars.HelperOptions) {
     const lang = (options.data.root as { lang: Language }).lang;
-    return t(lang, key, options.hash as Record<string, string>);
+    // Keys come from templates and code; an unknown one shows as itself rather than breaking the page.
+    return key in messages ? t(lang, key, options.hash as Record<string, string>) : String(key ?? '');
   });
   hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('ifElse', (cond: unknown, a: unknown, b: unknown) => (cond ? a : b));
+  hbs.registerHelper('isNumber', (n: unknown) => typeof n === 'number');
+  hbs.registerHelper('inc', (n: unknown) => Number(n) + 1);
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 
   const read = (dir: string) =>
     fs

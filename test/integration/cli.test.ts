@@ -41,11 +41,12 @@ describe('the leefklimaat command', () => {
   it('migrates, and says so when there is nothing left to do', async () => {
     const { env } = fresh();
     const first = await runCli(['migrate'], { ...env, LANGUAGE: 'en' });
-    expect(first.stdout).toMatch(/^Migrations run: 2026-11-22-1200-initial/);
+    expect(first.stdout).toMatch(/^Migrations run: 2026-11-22-1200-initial, /);
+    const latest = first.stdout.trim().split(', ').at(-1);
     const second = await runCli(['migrate'], { ...env, LANGUAGE: 'en' });
     expect(second.stdout.trim()).toBe('The database is already up to date.');
     const down = await runCli(['migrate', '--down'], { ...env, LANGUAGE: 'en' });
-    expect(down.stdout.trim()).toBe('Rolled back: 2026-11-22-1200-initial');
+    expect(down.stdout.trim()).toBe(`Rolled back: ${latest}`);
   });
 
   it('creates a user with the password from standard input, hashed', async () => {

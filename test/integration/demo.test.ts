@@ -1,5 +1,6 @@
 import type { Database } from '../../src/db/database';
 import { closedPeriods, loadDemo } from '../../src/demo/demo.service';
+import { periodLabel } from '../../src/rounds/period';
 import { mean } from '../../src/results/statistics';
 import { respondentScores } from '../../src/results/scoring';
 import { createTestApp } from '../support/app';
@@ -86,7 +87,7 @@ describe('the demo institution', () => {
   });
 
   it('picks the last four closed half-years from any date', () => {
-    expect(closedPeriods(new Date('2026-03-15T00:00:00Z'), 2).map((p) => `${p.year}-H${p.half}`)).toEqual(['2025-H1', '2025-H2']);
-    expect(closedPeriods(new Date('2026-04-01T00:00:00Z'), 1).map((p) => `${p.year}-H${p.half}`)).toEqual(['2026-H1']);
+    expect(closedPeriods(new Date('2026-03-15T00:00:00Z'), 2).map((p) => periodLabel(p))).toEqual(['2025-H1', '2025-H2']);
+    expect(closedPeriods(new Date('2026-05-01T00:00:00Z'), 1).map((p) => periodLabel(p))).toEqual(['2026-H1']);
   });
 });

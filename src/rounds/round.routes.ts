@@ -1,0 +1,119 @@
+import { Router, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { generateSheet, listSheets, voidCodeSheet } from '../access-codes/access-code.service';
+import { requireRole, Forbidden } from '../auth/auth.middleware';
+import { ownGroupIds } from '../auth/user.service';
+import type { DB } from '../db/schema';
+import { AppError } from '../errors';
+import { parseForm, sendPage } from '../http/page';
+import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
+import type { Clock } from '../system';
+import type { PageRenderer } from '../views/render';
+import { codeSheetForm, newRoundForm, roundDatesForm } from './round.schema';
+import { changeRoundDates, closeRoundNow, createRound, listRoundViews, openRoundNow } from './round.service';
+
+interface Deps {
+  readonly db: Kysely<DB>;
+  readonly views: PageRenderer;
+  readonly clock: Clock;
+  readonly questionnaires: QuestionnaireCatalog;
+}
+
+const MANAGERS = ['administrator', 'manager'] as const;
+
+export function roundRoutes(deps: Deps): Router {
+  const router = Router();
+
+  const showRounds = async (res: Response, extra: Record<string, unknown> = {}, status = 200) => {
+    const rounds = await listRoundViews(deps.db, res.locals.user!);
+    sendPage(res, deps.views, 'rounds', { title: 'nav.rounds', rounds, ...extra }, status);
+  };
+
+  /** A typed 400/409 shows the rounds page again with the message; anything else is an error. */
+  const orShowRounds = async (res: Response, work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
+      await showRounds(res, { problem: error.details[0]?.message ?? error.message }, error.status);
+    }
+  };
+
+  router.get('/rounds', requireRole(...MANAGERS), async (req, res) => showRounds(res, { saved: req.query['saved'] !== undefined }));
+
+  router.post('/rounds', requireRole(...MANAGERS), async (req, res) => {
+    const form = parseForm(newRoundForm, req.body, res.locals.lang);
+    if (!form.ok) return showRounds(res, { newErrors: form.errors, newValues: req.body }, 400);
+    await orShowRounds(res, async () => {
+      await createRound(deps.db, res.locals.user!, form.data);
+      res.redirect(303, '/rounds?saved');
+    });
+  });
+
+  router.post('/rounds/:id/dates', requireRole(...MANAGERS), async (req, res) => {
+    const form = parseForm(roundDatesForm, req.body, res.locals.lang);
+    if (!form.ok) return showRounds(res, { problem: Object.values(form.errors)[0] }, 400);
+    await orShowRounds(res, async () => {
+      await changeRoundDates(deps.db, res.locals.user!, String(req.params['id']), form.data.opensOn, form.data.closesOn);
+      res.redirect(303, '/rounds?saved');
+    });
+  });
+
+  router.post('/rounds/:id/open', requireRole(...MANAGERS), async (req, res) => {
+    await orShowRounds(res, async () => {
+      await openRoundNow(deps.db, deps.questionnaires, deps.clock, res.locals.user!, String(req.params['id']));
+      res.redirect(303, '/rounds?saved');
+    });
+  });
+
+  router.post('/rounds/:id/close', requireRole(...MANAGERS), async (req, res) => {
+    await orShowRounds(res, async () => {
+      await closeRoundNow(deps.db, deps.clock, res.locals.user!, String(req.params['id']));
+      res.redirect(303, '/rounds?saved');
+    });
+  });
+
+  // Code sheets: managers for every group, group leaders for their own.
+  const codeGroups = async (res: Response, roundId: string) => {
+    const user = res.locals.user!;
+    const own = user.role === 'group_leader' ? new Set(await ownGroupIds(deps.db, user.id)) : undefined;
+    const round = (await listRoundViews(deps.db, user, own)).find((r) => r.id === roundId);
+    return { round, own };
+  };
+
+  const showCodes = async (res: Response, roundId: string, extra: Record<string, unknown> = {}, status = 200) => {
+    const { round } = await codeGroups(res, roundId);
+    if (!round) throw new Forbidden();
+    const visible = new Set(round.groups.map((g) => g.groupId));
+    const sheets = (await listSheets(deps.db, res.locals.user!, roundId)).filter((s) => visible.has(s.groupId));
+    const groups = round.groups.map((g) => ({ ...g, sheets: sheets.filter((s) => s.groupId === g.groupId) }));
+    sendPage(res, deps.views, 'codes', { title: 'codes.title', round, groups, ...extra }, status);
+  };
+
+  router.get('/rounds/:id/codes', requireRole(...MANAGERS, 'group_leader'), async (req, res) => showCodes(res, String(req.params['id']), { voided: req.query['voided'] !== undefined }));
+
+  router.post('/rounds/:id/codes', requireRole(...MANAGERS, 'group_leader'), async (req, res) => {
+    const form = parseForm(codeSheetForm, req.body, res.locals.lang);
+    if (!form.ok) return showCodes(res, String(req.params['id']), { errors: form.errors }, 400);
+    const { own } = await codeGroups(res, String(req.params['id']));
+    if (own && !own.has(form.data.groupId)) throw new Forbidden();
+    try {
+      const sheet = await generateSheet(deps.db, deps.clock, res.locals.user!, String(req.params['id']), form.data.groupId, form.data.spares);
+      sendPage(res, deps.views, 'code-sheet', { title: 'codes.sheet-title', sheet, surveyUrl: `${res.req.protocol}://${res.req.get('host')}/code` });
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 400) throw error;
+      await showCodes(res, String(req.params['id']), { problem: error.details[0]?.message ?? error.message }, 400);
+    }
+  });
+
+  router.post('/rounds/:id/codes/:sheetId/void', requireRole(...MANAGERS, 'group_leader'), async (req, res) => {
+    const { round } = await codeGroups(res, String(req.params['id']));
+    const sheets = round ? await listSheets(deps.db, res.locals.user!, String(req.params['id'])) : [];
+    const sheet = sheets.find((s) => s.sheetId === String(req.params['sheetId']));
+    if (!round || !sheet || !round.groups.some((g) => g.groupId === sheet.groupId)) throw new Forbidden();
+    await voidCodeSheet(deps.db, deps.clock, res.locals.user!, String(req.params['id']), String(req.params['sheetId']));
+    res.redirect(303, `/rounds/${String(req.params['id'])}/codes?voided`);
+  });
+
+  return router;
+}
