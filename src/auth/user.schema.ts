@@ -15,6 +15,8 @@ export const newUserSchema = z.object({
   role: z.enum(roles),
   password: passwordSchema,
   institutionId: z.string().min(1).optional(),
+  /** Only from the CLI: the institution to create when the installation has none yet. */
+  newInstitutionName: z.string().trim().min(1).max(160).optional(),
   municipalityId: z.string().min(1).optional(),
   groupIds: z.array(z.string().min(1)).default([]),
 });

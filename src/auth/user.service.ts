@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import { audit } from '../audit/audit.service';
 import type { DB } from '../db/schema';
 import { ConflictError, NotFoundError, ValidationError, fromZodError } from '../errors';
-import { findMunicipality, firstInstitutionId, listGroups } from '../organisation/organisation.repository';
+import { findMunicipality, firstInstitutionId, insertInstitution, listGroups } from '../organisation/organisation.repository';
 import { randomId, type Clock } from '../system';
 import type { Role } from './auth.table';
 import { hashSecret } from './password';
@@ -53,7 +53,16 @@ export async function createUser(db: Kysely<DB>, input: NewUser, clock: Clock, a
   const passwordHash = await hashSecret(user.password);
   return db.transaction().execute(async (trx) => {
     if (await repo.findUserByEmail(trx, user.email)) throw emailTaken();
-    const institutionId = user.institutionId ?? (await firstInstitutionId(trx)) ?? null;
+    let institutionId = user.institutionId ?? (await firstInstitutionId(trx));
+    if (!institutionId && user.newInstitutionName) {
+      institutionId = randomId();
+      await insertInstitution(trx, { id: institutionId, name: user.newInstitutionName, cadence_months: 6, created_at: clock.now().toISOString() });
+    }
+    if (!institutionId) {
+      throw new ValidationError({
+        details: [{ path: 'institution', message: 'er is nog geen instelling; maak die eerst aan via de eenmalige link of --institution / there is no institution yet; create it first with the one-time link or --institution' }],
+      });
+    }
     const groupIds = await checkAssignments(trx, institutionId, user.role, user.groupIds, user.municipalityId);
     const id = randomId();
     await repo.insertUser(trx, {

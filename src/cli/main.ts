@@ -67,10 +67,15 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .requiredOption('--email <email>', 'e-mailadres / email address')
     .requiredOption('--name <name>', 'naam / display name')
     .addOption(new Option('--role <role>', 'rol / role').choices(roles).makeOptionMandatory())
-    .action(async (options: { email: string; name: string; role: (typeof roles)[number] }) => {
+    .option('--institution <name>', 'maak de instelling aan als er nog geen is / create the institution when there is none yet')
+    .action(async (options: { email: string; name: string; role: (typeof roles)[number]; institution?: string }) => {
       await withPrepared(async (config, { db }) => {
         const password = await readPassword('Wachtwoord / Password: ');
-        const user = await createUser(db, { email: options.email, displayName: options.name, role: options.role, password }, systemClock);
+        const user = await createUser(
+          db,
+          { email: options.email, displayName: options.name, role: options.role, password, newInstitutionName: options.institution },
+          systemClock,
+        );
         out(t(config.language, 'cli.user-created', { email: user.email, role: user.role }));
       });
     });

@@ -3,11 +3,11 @@ import type { DB } from '../db/schema';
 import { ConflictError } from '../errors';
 import { tBoth } from '../i18n/messages';
 import { insertImprovementAction } from '../improvement-actions/improvement-action.repository';
-import { insertGroup, insertInstitution, insertLocation, countInstitutions } from '../organisation/organisation.repository';
+import { firstInstitutionId, insertGroup, insertInstitution, insertLocation, listLocations } from '../organisation/organisation.repository';
 import type { Questionnaire } from '../questionnaires/questionnaire';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { insertOpenAnswers, insertResponse } from '../responses/response.repository';
-import { insertRound, insertRoundGroups } from '../rounds/round.repository';
+import { insertRound, insertRoundGroups, listRounds, syncPlannedRoundGroups } from '../rounds/round.repository';
 import { defaultWindow, nextPeriod, periodLabel, periodOf, previousPeriod, type Period } from '../rounds/period';
 import { isoDay, randomId, type Clock } from '../system';
 import { demoImprovementActions, demoInstitution, demoOpenAnswers, type DemoGroup, type Trend } from './demo.data';
@@ -43,10 +43,14 @@ export async function loadDemo(
   const questionnaires = new Map(groups.map((g) => [g.questionnaireId, requireQuestionnaire(catalog, g.questionnaireId)]));
 
   return db.transaction().execute(async (trx) => {
-    if ((await countInstitutions(trx)) > 0) throw new ConflictError({ message: tBoth('cli.demo-exists') });
-
-    const institutionId = randomId();
-    await insertInstitution(trx, { id: institutionId, name: demoInstitution.name, cadence_months: 6, created_at: now.toISOString() });
+    // The demo goes into an empty installation, or into the institution just made by the first
+    // setup (so a newcomer can sign in and see it), never beside real data.
+    let institutionId = await firstInstitutionId(trx);
+    if (institutionId && (await listLocations(trx, institutionId)).length > 0) throw new ConflictError({ message: tBoth('cli.demo-exists') });
+    if (!institutionId) {
+      institutionId = randomId();
+      await insertInstitution(trx, { id: institutionId, name: demoInstitution.name, cadence_months: 6, created_at: now.toISOString() });
+    }
     const groupIds = new Map<string, string>();
     for (const location of demoInstitution.locations) {
       const locationId = randomId();
@@ -96,11 +100,12 @@ export async function loadDemo(
 
     const next = nextPeriod(periods[periods.length - 1]!);
     const nextWindow = defaultWindow(next);
-    if (nextWindow.opensOn > isoDay(now)) {
+    if (nextWindow.opensOn > isoDay(now) && !(await listRounds(trx, institutionId)).some((r) => r.period === periodLabel(next))) {
       const roundId = randomId();
       await insertRound(trx, { id: roundId, institution_id: institutionId, period: periodLabel(next), opens_on: nextWindow.opensOn, closes_on: nextWindow.closesOn, status: 'planned' });
       await insertRoundGroups(trx, groups.map((g) => ({ round_id: roundId, group_id: groupIds.get(g.name)!, questionnaire_id: g.questionnaireId, questionnaire_version: null })));
     }
+    await syncPlannedRoundGroups(trx, institutionId);
     return { institutionId, groups: groups.length, rounds: periods.length, responses };
   });
 }

@@ -62,8 +62,8 @@ const coreMessages = {
     en: 'Demo loaded: {groups} groups, {rounds} rounds, {responses} responses.',
   },
   'cli.demo-exists': {
-    nl: 'Er staat al een instelling in deze database; de demo wordt alleen in een lege database geladen.',
-    en: 'This database already holds an institution; the demo is loaded only into an empty database.',
+    nl: 'Deze database heeft al locaties; de demo wordt alleen in een lege installatie geladen.',
+    en: 'This database already has locations; the demo is loaded only into an empty installation.',
   },
   'cli.backup-done': { nl: 'Back-up gemaakt: {file} ({size})', en: 'Backup written: {file} ({size})' },
   'cli.error': { nl: 'Fout', en: 'Error' },

@@ -1,8 +1,9 @@
 import type { Kysely } from 'kysely';
 import type { CurrentUser } from '../auth/current-user';
 import type { DB } from '../db/schema';
-import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { AppError, ConflictError, NotFoundError, ValidationError } from '../errors';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
+import { syncPlannedRoundGroups } from '../rounds/round.repository';
 import { randomId } from '../system';
 import { defaultHelpResources } from './help.defaults';
 import * as repo from './organisation.repository';
@@ -22,8 +23,14 @@ export interface GroupView {
   readonly active: boolean;
 }
 
+export class NoInstitution extends AppError {
+  constructor() {
+    super(403, 'no-institution', 'Uw account hoort nog bij geen instelling. Vraag de beheerder. / Your account does not belong to an institution yet. Ask the administrator.');
+  }
+}
+
 export function institutionOf(user: CurrentUser): string {
-  if (!user.institutionId) throw new NotFoundError();
+  if (!user.institutionId) throw new NoInstitution();
   return user.institutionId;
 }
 
@@ -101,13 +108,11 @@ export async function saveGroup(
     const clash = groups.some((g) => g.location_id === form.locationId && g.name.toLowerCase() === form.name.toLowerCase() && g.id !== id);
     if (clash) throw nameTaken('name');
     const row = { location_id: form.locationId, name: form.name, places: form.places, questionnaire_id: form.questionnaireId, active: form.active ? 1 : 0 };
-    if (id) {
-      await repo.updateGroup(trx, id, row);
-      return id;
-    }
-    const newId = randomId();
-    await repo.insertGroup(trx, { id: newId, ...row });
-    return newId;
+    const groupId = id ?? randomId();
+    if (id) await repo.updateGroup(trx, id, row);
+    else await repo.insertGroup(trx, { id: groupId, ...row });
+    await syncPlannedRoundGroups(trx, institutionId);
+    return groupId;
   });
 }
 
@@ -165,3 +170,4 @@ export async function saveHelpResources(db: Kysely<DB>, user: CurrentUser, resou
 export async function saveCadence(db: Kysely<DB>, user: CurrentUser, cadenceMonths: number): Promise<void> {
   await repo.updateInstitutionCadence(db, institutionOf(user), cadenceMonths);
 }
+

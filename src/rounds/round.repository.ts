@@ -32,8 +32,26 @@ export async function updateRoundDates(db: Kysely<DB>, id: string, opensOn: stri
   await db.updateTable('round').set({ opens_on: opensOn, closes_on: closesOn }).where('id', '=', id).execute();
 }
 
-export async function deleteRoundGroups(db: Kysely<DB>, roundId: string): Promise<void> {
-  await db.deleteFrom('round_group').where('round_id', '=', roundId).execute();
+/**
+ * Makes `rows` the round's groups, in place: code sheets printed while the round was planned
+ * point at their round_group row (a foreign key), so the rows of groups that stay are updated,
+ * never deleted and re-inserted. A group that leaves takes its unused codes with it.
+ */
+export async function replaceRoundGroups(db: Kysely<DB>, roundId: string, rows: readonly NewRoundGroupRow[]): Promise<void> {
+  const staying = new Set(rows.map((r) => r.group_id));
+  const current = await db.selectFrom('round_group').select('group_id').where('round_id', '=', roundId).execute();
+  const leaving = current.map((r) => r.group_id).filter((id) => !staying.has(id));
+  if (leaving.length > 0) {
+    await db.deleteFrom('access_code').where('round_id', '=', roundId).where('group_id', 'in', leaving).where('used', '=', 0).execute();
+    await db.deleteFrom('round_group').where('round_id', '=', roundId).where('group_id', 'in', leaving).execute();
+  }
+  for (const row of rows) {
+    await db
+      .insertInto('round_group')
+      .values(row)
+      .onConflict((oc) => oc.columns(['round_id', 'group_id']).doUpdateSet({ questionnaire_id: row.questionnaire_id, questionnaire_version: row.questionnaire_version }))
+      .execute();
+  }
 }
 
 export async function listRoundGroups(db: Kysely<DB>, roundIds: readonly string[]) {
@@ -76,4 +94,25 @@ export async function activeGroupsOf(db: Kysely<DB>, institutionId: string) {
     .where('location.institution_id', '=', institutionId)
     .where('living_group.active', '=', 1)
     .execute();
+}
+
+/**
+ * Keeps planned rounds' groups in step with the active groups: adds new ones, drops inactive
+ * ones that have no code sheet yet. Open and closed rounds are never touched.
+ */
+export async function syncPlannedRoundGroups(db: Kysely<DB>, institutionId: string): Promise<void> {
+  const planned = await db.selectFrom('round').select('id').where('institution_id', '=', institutionId).where('status', '=', 'planned').execute();
+  if (planned.length === 0) return;
+  const active = await activeGroupsOf(db, institutionId);
+  const activeIds = new Set(active.map((g) => g.id));
+  const existing = await db.selectFrom('round_group').select(['round_id', 'group_id']).where('round_id', 'in', planned.map((r) => r.id)).execute();
+  const have = new Set(existing.map((e) => `${e.round_id}/${e.group_id}`));
+  const missing = planned.flatMap((r) =>
+    active.filter((g) => !have.has(`${r.id}/${g.id}`)).map((g) => ({ round_id: r.id, group_id: g.id, questionnaire_id: g.questionnaire_id, questionnaire_version: null })),
+  );
+  await insertRoundGroups(db, missing);
+  for (const e of existing.filter((e) => !activeIds.has(e.group_id))) {
+    const codes = await db.selectFrom('access_code').select('code_hash').where('round_id', '=', e.round_id).where('group_id', '=', e.group_id).limit(1).execute();
+    if (codes.length === 0) await db.deleteFrom('round_group').where('round_id', '=', e.round_id).where('group_id', '=', e.group_id).execute();
+  }
 }

@@ -4,7 +4,7 @@ import { generateSheet, listSheets, voidCodeSheet } from '../access-codes/access
 import { requireRole, Forbidden } from '../auth/auth.middleware';
 import { ownGroupIds } from '../auth/user.service';
 import type { DB } from '../db/schema';
-import { AppError } from '../errors';
+import { AppError, NotFoundError } from '../errors';
 import { parseForm, sendPage } from '../http/page';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import type { Clock } from '../system';
@@ -108,9 +108,10 @@ export function roundRoutes(deps: Deps): Router {
 
   router.post('/rounds/:id/codes/:sheetId/void', requireRole(...MANAGERS, 'group_leader'), async (req, res) => {
     const { round } = await codeGroups(res, String(req.params['id']));
-    const sheets = round ? await listSheets(deps.db, res.locals.user!, String(req.params['id'])) : [];
-    const sheet = sheets.find((s) => s.sheetId === String(req.params['sheetId']));
-    if (!round || !sheet || !round.groups.some((g) => g.groupId === sheet.groupId)) throw new Forbidden();
+    if (!round) throw new NotFoundError();
+    const sheet = (await listSheets(deps.db, res.locals.user!, round.id)).find((s) => s.sheetId === String(req.params['sheetId']));
+    if (!sheet) throw new NotFoundError();
+    if (!round.groups.some((g) => g.groupId === sheet.groupId)) throw new Forbidden();
     await voidCodeSheet(deps.db, deps.clock, res.locals.user!, String(req.params['id']), String(req.params['sheetId']));
     res.redirect(303, `/rounds/${String(req.params['id'])}/codes?voided`);
   });

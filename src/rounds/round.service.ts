@@ -58,11 +58,6 @@ export async function listRoundViews(db: Kysely<DB>, user: CurrentUser, visibleG
   }));
 }
 
-async function addActiveGroups(trx: Kysely<DB>, institutionId: string, roundId: string): Promise<void> {
-  const groups = await repo.activeGroupsOf(trx, institutionId);
-  await repo.insertRoundGroups(trx, groups.map((g) => ({ round_id: roundId, group_id: g.id, questionnaire_id: g.questionnaire_id, questionnaire_version: null })));
-}
-
 export async function createRound(db: Kysely<DB>, user: CurrentUser, form: { period: string; opensOn: string; closesOn: string }): Promise<string> {
   const institutionId = institutionOf(user);
   return db.transaction().execute(async (trx) => {
@@ -72,7 +67,7 @@ export async function createRound(db: Kysely<DB>, user: CurrentUser, form: { per
     }
     const id = randomId();
     await repo.insertRound(trx, { id, institution_id: institutionId, period: form.period, opens_on: form.opensOn, closes_on: form.closesOn, status: 'planned' });
-    await addActiveGroups(trx, institutionId, id);
+    await repo.syncPlannedRoundGroups(trx, institutionId);
     return id;
   });
 }
@@ -95,14 +90,13 @@ export async function changeRoundDates(db: Kysely<DB>, user: CurrentUser, roundI
  */
 async function open(trx: Kysely<DB>, catalog: QuestionnaireCatalog, round: RoundRow, clock: Clock, actorId: string | null, logger?: Logger): Promise<boolean> {
   if (!(await repo.setRoundStatus(trx, round.id, 'planned', 'open'))) return false;
-  await repo.deleteRoundGroups(trx, round.id);
   const groups = await repo.activeGroupsOf(trx, round.institution_id);
   const rows = groups.flatMap((g) => {
     const q = catalog.latest(g.questionnaire_id);
     if (!q) logger?.warn('group left out of round: questionnaire not loaded', { round: round.period, questionnaire: g.questionnaire_id });
     return q ? [{ round_id: round.id, group_id: g.id, questionnaire_id: q.id, questionnaire_version: q.version }] : [];
   });
-  await repo.insertRoundGroups(trx, rows);
+  await repo.replaceRoundGroups(trx, round.id, rows);
   await audit(trx, clock, { actorId, action: 'round-opened', subject: round.period, details: { groups: rows.length } });
   return true;
 }
@@ -145,6 +139,8 @@ export async function runSchedule(db: Kysely<DB>, catalog: QuestionnaireCatalog,
   let planned = 0;
   for (const institution of await repo.listInstitutionIds(db)) {
     await db.transaction().execute(async (trx) => {
+      planned += await planAhead(trx, institution, clock);
+      // Listed after planning, so a round planned inside its window opens in this same step.
       const rounds = await repo.listRounds(trx, institution.id);
       for (const r of rounds) {
         if (r.status === 'open' && r.closes_on < today && (await close(trx, r, clock, null))) closed++;
@@ -152,19 +148,27 @@ export async function runSchedule(db: Kysely<DB>, catalog: QuestionnaireCatalog,
       for (const r of rounds) {
         if (r.status === 'planned' && r.opens_on <= today && r.closes_on >= today && (await open(trx, catalog, r, clock, null, logger))) opened++;
       }
-      if (!isCadence(institution.cadence_months)) return;
-      const known = new Set(rounds.map((r) => r.period));
-      let period = periodOf(clock.now(), institution.cadence_months);
-      for (let ahead = 0; ahead < PLAN_AHEAD + 1; ahead++, period = nextPeriod(period)) {
-        const window = defaultWindow(period);
-        if (window.closesOn < today || known.has(periodLabel(period))) continue;
-        const id = randomId();
-        await repo.insertRound(trx, { id, institution_id: institution.id, period: periodLabel(period), opens_on: window.opensOn, closes_on: window.closesOn, status: 'planned' });
-        await addActiveGroups(trx, institution.id, id);
-        known.add(periodLabel(period));
-        planned++;
-      }
     });
   }
   return { opened, closed, planned };
+}
+
+/** Keeps the next rounds of the institution's cadence planned; returns how many it added. */
+async function planAhead(trx: Kysely<DB>, institution: { id: string; cadence_months: number }, clock: Clock): Promise<number> {
+  if (!isCadence(institution.cadence_months)) return 0;
+  // Nothing to plan for an institution without groups yet (a fresh installation).
+  if ((await repo.activeGroupsOf(trx, institution.id)).length === 0) return 0;
+  const today = isoDay(clock.now());
+  const known = new Set((await repo.listRounds(trx, institution.id)).map((r) => r.period));
+  let planned = 0;
+  let period = periodOf(clock.now(), institution.cadence_months);
+  for (let ahead = 0; ahead < PLAN_AHEAD + 1; ahead++, period = nextPeriod(period)) {
+    const window = defaultWindow(period);
+    if (window.closesOn < today || known.has(periodLabel(period))) continue;
+    await repo.insertRound(trx, { id: randomId(), institution_id: institution.id, period: periodLabel(period), opens_on: window.opensOn, closes_on: window.closesOn, status: 'planned' });
+    known.add(periodLabel(period));
+    planned++;
+  }
+  await repo.syncPlannedRoundGroups(trx, institution.id);
+  return planned;
 }

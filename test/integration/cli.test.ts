@@ -51,7 +51,10 @@ describe('the leefklimaat command', () => {
 
   it('creates a user with the password from standard input, hashed', async () => {
     const { env } = fresh();
-    const run = await runCli(['user', 'create', '--email', 'Beheer@Voorbeeld.nl', '--name', 'Beheer', '--role', 'administrator'], env, 'een lang wachtwoord\n');
+    const refused = await runCli(['user', 'create', '--email', 'beheer@voorbeeld.nl', '--name', 'Beheer', '--role', 'administrator'], env, 'een lang wachtwoord\n');
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('er is nog geen instelling');
+    const run = await runCli(['user', 'create', '--email', 'Beheer@Voorbeeld.nl', '--name', 'Beheer', '--role', 'administrator', '--institution', 'Stichting Voorbeeld'], env, 'een lang wachtwoord\n');
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
     const db = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
@@ -68,10 +71,14 @@ describe('the leefklimaat command', () => {
 
   it('refuses a short password and a taken email address, creating nothing', async () => {
     const { env } = fresh();
-    const short = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager'], { ...env, LANGUAGE: 'en' }, 'kort\n');
+    const short = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], { ...env, LANGUAGE: 'en' }, 'kort\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('password: minstens 12 tekens / at least 12 characters');
-    await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager'], env, 'lang genoeg wachtwoord\n');
+    const untouched = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
+    expect(await untouched.selectFrom('institution').selectAll().execute()).toEqual([]);
+    expect(await untouched.selectFrom('staff_user').selectAll().execute()).toEqual([]);
+    await untouched.destroy();
+    await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], env, 'lang genoeg wachtwoord\n');
     const taken = await runCli(['user', 'create', '--email', 'A@B.nl', '--name', 'B', '--role', 'manager'], env, 'lang genoeg wachtwoord\n');
     expect(taken.code).toBe(1);
     expect(taken.stderr).toContain('email: dit e-mailadres is al in gebruik');
@@ -85,7 +92,7 @@ describe('the leefklimaat command', () => {
     expect(demo.stdout).toMatch(/^Demo loaded: 8 groups, 4 rounds, \d+ responses\./);
     const again = await runCli(['demo'], { ...env, LANGUAGE: 'en' });
     expect(again.code).toBe(1);
-    expect(again.stderr).toContain('the demo is loaded only into an empty database');
+    expect(again.stderr).toContain('the demo is loaded only into an empty installation');
 
     const target = path.join(dir, 'copy.sqlite');
     const backup = await runCli(['backup', '--out', target], { ...env, LANGUAGE: 'en' });
