@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
-export async function countAdministrators(db: Kysely<DB>): Promise<number> {
-  const row = await db
+/** Active administrators: of the whole installation, or of one institution. */
+export async function countAdministrators(db: Kysely<DB>, institutionId?: string): Promise<number> {
+  let query = db
     .selectFrom('staff_user')
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('role', '=', 'administrator')
-    .where('active', '=', 1)
-    .executeTakeFirstOrThrow();
+    .where('active', '=', 1);
+  if (institutionId) query = query.where('institution_id', '=', institutionId);
+  const row = await query.executeTakeFirstOrThrow();
   return Number(row.n);
 }
 

@@ -110,7 +110,7 @@ export async function updateUserAccount(db: Kysely<DB>, clock: Clock, actorId: s
     const other = await repo.findUserByEmail(trx, form.email);
     if (other && other.id !== userId) throw emailTaken();
     const losesAdmin = existing.role === 'administrator' && existing.active === 1 && (form.role !== 'administrator' || !form.active);
-    if (losesAdmin && (await countAdministrators(trx)) <= 1) {
+    if (losesAdmin && (await countAdministrators(trx, institutionId)) <= 1) {
       throw new ValidationError({ details: [{ path: 'role', message: 'er moet minstens één actieve beheerder blijven / at least one active administrator must remain' }] });
     }
     const groupIds = await checkAssignments(trx, institutionId, form.role, form.groupIds, form.municipalityId);

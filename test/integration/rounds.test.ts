@@ -105,11 +105,11 @@ describe('the round scheduler', () => {
     await step();
 
     ctx.clock.set('2027-03-31T23:59:59.000Z');
-    expect(await step()).toEqual(NOTHING);
+    expect(await step()).toEqual({ opened: 0, closed: 0, planned: 1 }); // 2028-H1 comes into view
     expect((await roundByPeriod(ctx.db, institutionId, '2027-H1')).status).toBe('planned');
 
     ctx.clock.set('2027-04-01T00:00:00.000Z');
-    expect(await step()).toEqual({ opened: 1, closed: 0, planned: 1 }); // and 2028-H1 is planned ahead
+    expect(await step()).toEqual({ opened: 1, closed: 0, planned: 0 });
     const round = await roundByPeriod(ctx.db, institutionId, '2027-H1');
     expect(round.status).toBe('open');
     const latest = ctx.questionnaires.latest('lk-jeugd');
@@ -244,6 +244,28 @@ describe('which groups a round measures', () => {
 
     await saveGroup(ctx.app, org.groups[1]!, org.locations[1]!, false);
     expect((await roundGroups(ctx.db, planned.id)).map((g) => g.group_id)).toEqual([org.groups[0]]);
+  });
+
+  it('leaves out of an opening round a group deactivated after its codes were printed, with its unused codes', async () => {
+    await runSchedule(ctx.db, ctx.questionnaires, ctx.clock);
+    const planned = await roundByPeriod(ctx.db, org.institutionId, '2027-H1');
+    for (const groupId of org.groups) {
+      await request(ctx.app)
+        .post(`/rounds/${planned.id}/codes`)
+        .set('Cookie', org.users.manager.cookie)
+        .type('form')
+        .send({ _csrf: org.users.manager.csrf, groupId, spares: '0' })
+        .expect(200);
+    }
+    await saveGroup(ctx.app, org.groups[1]!, org.locations[1]!, false);
+    // While the round is planned, a group with a printed sheet stays in it (syncPlannedRoundGroups).
+    expect(await roundGroups(ctx.db, planned.id)).toHaveLength(2);
+
+    ctx.clock.set('2027-04-01T06:00:00.000Z');
+    expect((await runSchedule(ctx.db, ctx.questionnaires, ctx.clock)).opened).toBe(1);
+    expect((await roundGroups(ctx.db, planned.id)).map((g) => [g.group_id, g.questionnaire_version])).toEqual([[org.groups[0], 1]]);
+    const codes = await ctx.db.selectFrom('access_code').select('group_id').where('round_id', '=', planned.id).execute();
+    expect(codes.map((c) => c.group_id)).toEqual(Array(8).fill(org.groups[0]));
   });
 });
 
