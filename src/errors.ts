@@ -8,6 +8,8 @@ export interface ProblemDetail {
 
 export interface AppErrorOptions {
   readonly message?: string;
+  /** Values for the placeholders of a catalog message. */
+  readonly params?: Readonly<Record<string, string | number>>;
   readonly details?: readonly ProblemDetail[];
   readonly cause?: unknown;
 }
@@ -21,6 +23,7 @@ export class AppError extends Error {
   readonly status: number;
   readonly code: string;
   readonly details: readonly ProblemDetail[];
+  readonly params: Readonly<Record<string, string | number>>;
 
   constructor(status: number, code: string, message: string, options: AppErrorOptions = {}) {
     super(options.message ?? message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -28,6 +31,7 @@ export class AppError extends Error {
     this.status = status;
     this.code = code;
     this.details = options.details ?? [];
+    this.params = options.params ?? {};
   }
 }
 

@@ -20,8 +20,10 @@ export async function sheetCounts(db: Kysely<DB>, roundId: string) {
     .execute();
 }
 
-/** Voids a sheet's unused codes (a lost sheet); used ones stay, as they hold nothing. */
-export async function voidSheet(db: Kysely<DB>, roundId: string, sheetId: string): Promise<number> {
-  const result = await db.deleteFrom('access_code').where('round_id', '=', roundId).where('sheet_id', '=', sheetId).where('used', '=', 0).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/**
+ * Voids a sheet (a lost sheet): all its codes go. Used ones could not be used again anyway, and
+ * keeping them would let the page or a count show how many of that sheet's codes were used.
+ */
+export async function voidSheet(db: Kysely<DB>, roundId: string, sheetId: string): Promise<void> {
+  await db.deleteFrom('access_code').where('round_id', '=', roundId).where('sheet_id', '=', sheetId).execute();
 }

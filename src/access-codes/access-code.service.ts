@@ -25,9 +25,9 @@ export async function generateSheet(db: Kysely<DB>, clock: Clock, user: CurrentU
   return db.transaction().execute(async (trx) => {
     const round = await findRound(trx, institutionOf(user), roundId);
     if (!round) throw new NotFoundError();
-    if (round.status === 'closed') throw new ValidationError({ message: 'Deze ronde is gesloten. / This round is closed.' });
+    if (round.status === 'closed') throw new ValidationError({ message: 'v.this-round-is-closed' });
     const group = (await listRoundGroups(trx, [roundId])).find((g) => g.group_id === groupId);
-    if (!group) throw new ValidationError({ details: [{ path: 'groupId', message: 'deze groep doet niet mee aan deze ronde / this group is not in this round' }] });
+    if (!group) throw new ValidationError({ details: [{ path: 'groupId', message: 'v.this-group-is-not-in-this' }] });
     const codes = new Set<string>();
     while (codes.size < group.places + spares) codes.add(generateCode());
     const sheetId = randomId();
@@ -43,12 +43,11 @@ export async function listSheets(db: Kysely<DB>, user: CurrentUser, roundId: str
   return (await sheetCounts(db, roundId)).map((s) => ({ groupId: s.group_id, sheetId: s.sheet_id, codes: Number(s.codes) }));
 }
 
-export async function voidCodeSheet(db: Kysely<DB>, clock: Clock, user: CurrentUser, roundId: string, sheetId: string): Promise<number> {
+export async function voidCodeSheet(db: Kysely<DB>, clock: Clock, user: CurrentUser, roundId: string, sheetId: string): Promise<void> {
   return db.transaction().execute(async (trx) => {
     const round = await findRound(trx, institutionOf(user), roundId);
     if (!round) throw new NotFoundError();
-    const voided = await voidSheet(trx, roundId, sheetId);
-    await audit(trx, clock, { actorId: user.id, action: 'codes-voided', subject: round.period, details: { codes: voided } });
-    return voided;
+    await voidSheet(trx, roundId, sheetId);
+    await audit(trx, clock, { actorId: user.id, action: 'codes-voided', subject: round.period });
   });
 }

@@ -10,7 +10,7 @@ import { findUserById, updateUserSecrets } from './user.repository';
 
 export class WrongPassword extends ValidationError {
   constructor() {
-    super({ details: [{ path: 'currentPassword', message: 'Het huidige wachtwoord klopt niet. / The current password is wrong.' }] });
+    super({ details: [{ path: 'currentPassword', message: 'v.the-current-password-is-wrong' }] });
   }
 }
 

@@ -8,13 +8,13 @@ import { authenticate, SESSION_COOKIE } from './session.service';
 
 export class NotSignedIn extends AppError {
   constructor() {
-    super(401, 'not-signed-in', 'Log eerst in. / Please sign in first.');
+    super(401, 'not-signed-in', 'v.please-sign-in-first');
   }
 }
 
 export class Forbidden extends AppError {
   constructor() {
-    super(403, 'forbidden', 'Dit mag u met uw rol niet zien of doen. / Your role does not allow this.');
+    super(403, 'forbidden', 'v.your-role-does-not-allow-this');
   }
 }
 

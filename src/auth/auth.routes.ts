@@ -5,7 +5,8 @@ import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { AppError } from '../errors';
 import { clearCookie, setCookie } from '../http/cookies';
-import { parseForm, sendPage } from '../http/page';
+import { detailErrors, parseForm, sendPage } from '../http/page';
+import { translate } from '../i18n/messages';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { changePassword, setPin } from './account.service';
@@ -52,7 +53,7 @@ export function authRoutes(deps: AuthDeps): Router {
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 401 && error.status !== 429)) throw error;
       if (error instanceof TooManyAttempts) res.set('Retry-After', String(error.retryAfterSeconds));
-      sendPage(res, deps.views, 'login', { failure: error.message, values: { email: form.data.email, next: form.data.next } }, error.status);
+      sendPage(res, deps.views, 'login', { failure: translate(res.locals.lang, error.message, error.params), values: { email: form.data.email, next: form.data.next } }, error.status);
     }
   });
 
@@ -85,7 +86,7 @@ export function authRoutes(deps: AuthDeps): Router {
       await changePassword(deps.db, deps.clock, res.locals.user!, form.data.currentPassword, form.data.newPassword);
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
-      return sendPage(res, deps.views, 'account', { title: 'account.title', passwordErrors: { currentPassword: error.details[0]?.message } }, 400);
+      return sendPage(res, deps.views, 'account', { title: 'account.title', passwordErrors: detailErrors(error.details, res.locals.lang) }, 400);
     }
     sendPage(res, deps.views, 'account', { title: 'account.title', notice: 'account.password-changed' });
   });

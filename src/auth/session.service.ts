@@ -16,13 +16,13 @@ const SESSION_HOURS = 12;
 
 export class LoginFailed extends AppError {
   constructor() {
-    super(401, 'login-failed', 'E-mailadres of wachtwoord klopt niet. / Email address or password is wrong.');
+    super(401, 'login-failed', 'v.email-address-or-password-is-wrong');
   }
 }
 
 export class TooManyAttempts extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super(429, 'too-many-attempts', `Te veel pogingen. Probeer het over ${retryAfterSeconds} seconden opnieuw. / Too many attempts. Try again in ${retryAfterSeconds} seconds.`);
+    super(429, 'too-many-attempts', 'v.too-many-attempts', { params: { seconds: retryAfterSeconds } });
   }
 }
 

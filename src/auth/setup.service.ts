@@ -17,7 +17,7 @@ export function hashToken(token: string): string {
 
 export class SetupLinkInvalid extends AppError {
   constructor() {
-    super(404, 'setup-link-invalid', 'Deze link is niet (meer) geldig. / This link is not valid (any more).');
+    super(404, 'setup-link-invalid', 'v.this-link-is-not-valid-any');
   }
 }
 

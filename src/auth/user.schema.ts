@@ -3,10 +3,10 @@ import { checkbox, idList } from '../organisation/organisation.schema';
 
 export const roles = ['administrator', 'manager', 'group_leader', 'municipality_viewer'] as const;
 
-export const passwordSchema = z.string().min(12, 'minstens 12 tekens / at least 12 characters').max(1024);
+export const passwordSchema = z.string().min(12, 'v.at-least-12-characters').max(1024);
 
 /** 4 to 8 digits: typed on the tablet to leave tablet mode. */
-export const pinSchema = z.string().regex(/^\d{4,8}$/, '4 tot 8 cijfers / 4 to 8 digits');
+export const pinSchema = z.string().regex(/^\d{4,8}$/, 'v.4-to-8-digits');
 
 /** A new staff account, from a form or the CLI. */
 export const newUserSchema = z.object({

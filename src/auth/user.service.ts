@@ -21,7 +21,7 @@ export interface StaffUser {
   readonly groupIds: readonly string[];
 }
 
-const emailTaken = () => new ConflictError({ details: [{ path: 'email', message: 'dit e-mailadres is al in gebruik / this email address is already in use' }] });
+const emailTaken = () => new ConflictError({ details: [{ path: 'email', message: 'v.this-email-address-is-already-in' }] });
 
 /**
  * Checks what a form cannot: the groups and municipality belong to the institution, and a
@@ -36,12 +36,12 @@ async function checkAssignments(
 ): Promise<string[]> {
   if (role === 'municipality_viewer') {
     if (!municipalityId || !institutionId || !(await findMunicipality(trx, institutionId, municipalityId))) {
-      throw new ValidationError({ details: [{ path: 'municipalityId', message: 'kies de gemeente / choose the municipality' }] });
+      throw new ValidationError({ details: [{ path: 'municipalityId', message: 'v.choose-the-municipality' }] });
     }
   }
   if (role !== 'group_leader') return [];
   const known = new Set(institutionId ? (await listGroups(trx, institutionId)).map((g) => g.id) : []);
-  if (groupIds.some((g) => !known.has(g))) throw new ValidationError({ details: [{ path: 'groupIds', message: 'onbekende groep / unknown group' }] });
+  if (groupIds.some((g) => !known.has(g))) throw new ValidationError({ details: [{ path: 'groupIds', message: 'v.unknown-group' }] });
   return [...new Set(groupIds)];
 }
 
@@ -60,7 +60,7 @@ export async function createUser(db: Kysely<DB>, input: NewUser, clock: Clock, a
     }
     if (!institutionId) {
       throw new ValidationError({
-        details: [{ path: 'institution', message: 'er is nog geen instelling; maak die eerst aan via de eenmalige link of --institution / there is no institution yet; create it first with the one-time link or --institution' }],
+        details: [{ path: 'institution', message: 'v.there-is-no-institution-yet-create' }],
       });
     }
     const groupIds = await checkAssignments(trx, institutionId, user.role, user.groupIds, user.municipalityId);
@@ -111,7 +111,7 @@ export async function updateUserAccount(db: Kysely<DB>, clock: Clock, actorId: s
     if (other && other.id !== userId) throw emailTaken();
     const losesAdmin = existing.role === 'administrator' && existing.active === 1 && (form.role !== 'administrator' || !form.active);
     if (losesAdmin && (await countAdministrators(trx, institutionId)) <= 1) {
-      throw new ValidationError({ details: [{ path: 'role', message: 'er moet minstens één actieve beheerder blijven / at least one active administrator must remain' }] });
+      throw new ValidationError({ details: [{ path: 'role', message: 'v.at-least-one-active-administrator-must' }] });
     }
     const groupIds = await checkAssignments(trx, institutionId, form.role, form.groupIds, form.municipalityId);
     await repo.updateUser(trx, userId, {

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { recentAuditEntries } from '../audit/audit.service';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
-import { parseForm, sendPage } from '../http/page';
+import { detailErrors, parseForm, sendPage } from '../http/page';
+import { translate } from '../i18n/messages';
 import { listMunicipalities } from '../organisation/organisation.repository';
 import { institutionOf, listGroupsFor } from '../organisation/organisation.service';
 import type { Clock } from '../system';
@@ -65,12 +66,12 @@ export function userRoutes(deps: Deps): Router {
       if (req.params.id) {
         await updateUserAccount(deps.db, deps.clock, actor.id, institutionOf(actor), req.params.id, form.data);
       } else {
-        if (!form.data.password) return showForm(res, values, { password: 'verplicht / required' }, 400);
+        if (!form.data.password) return showForm(res, values, { password: 'v.required' }, 400);
         await createUser(deps.db, { ...form.data, password: form.data.password, institutionId: institutionOf(actor) }, deps.clock, actor.id);
       }
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      return showForm(res, values, Object.fromEntries(error.details.map((d) => [d.path, d.message])), error.status);
+      return showForm(res, values, error.details.length > 0 ? detailErrors(error.details, res.locals.lang) : { _form: translate(res.locals.lang, error.message) }, error.status);
     }
     res.redirect(303, '/users?saved');
   });

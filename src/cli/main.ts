@@ -8,7 +8,7 @@ import { openDatabase } from '../db/database';
 import { migrateDown, migrateToLatest } from '../db/migrator';
 import { loadDemo } from '../demo/demo.service';
 import { AppError, StartupError } from '../errors';
-import { t, tBoth } from '../i18n/messages';
+import { t, tBoth, translateBoth } from '../i18n/messages';
 import { paths } from '../paths';
 import { formatProblem, loadQuestionnaires } from '../questionnaires/questionnaire.loader';
 import { questionnaireKey } from '../questionnaires/questionnaire';
@@ -127,7 +127,7 @@ export async function runCli(argv: readonly string[], err: (line: string) => voi
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliFailure) return 1;
     if (error instanceof StartupError) err(describeStartupError(error));
-    else if (error instanceof AppError) err([error.message, ...error.details.map((d) => `  - ${d.path}: ${d.message}`)].join('\n'));
+    else if (error instanceof AppError) err([translateBoth(error.message), ...error.details.map((d) => `  - ${d.path}: ${translateBoth(d.message)}`)].join('\n'));
     else err(`${tBoth('cli.error')}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return 1;
   }

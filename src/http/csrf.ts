@@ -8,7 +8,7 @@ export const CSRF_COOKIE = 'lk_csrf';
 
 export class CsrfError extends AppError {
   constructor() {
-    super(403, 'csrf-failed', 'Dit formulier is verlopen. Laad de pagina opnieuw en probeer het nog eens. / This form has expired. Reload the page and try again.');
+    super(403, 'csrf-failed', 'v.this-form-has-expired-reload-the');
   }
 }
 

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Language } from '../config';
 import { AppError, NotFoundError } from '../errors';
-import { t } from '../i18n/messages';
+import { t, translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import type { PageRenderer } from '../views/render';
 import { requestLanguage } from './language';
@@ -32,12 +32,14 @@ export function errorHandler(deps: { logger: Logger; views: PageRenderer; langua
     let message: string;
     let details: AppError['details'] = [];
     if (error instanceof AppError) {
-      ({ status, code, message, details } = error);
+      ({ status, code, details } = error);
+      message = translate(lang, error.message, error.params);
+      details = details.map((d) => ({ path: d.path, message: translate(lang, d.message) }));
       if (error instanceof NotFoundError && message === new NotFoundError().message) message = t(lang, 'error.not-found');
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error)!;
       code = 'bad-request';
-      message = 'Het verzoek klopt niet. / The request is not valid.';
+      message = translate(lang, 'v.the-request-is-not-valid');
     } else {
       status = 500;
       code = 'internal';

@@ -2,7 +2,7 @@ import type { Response } from 'express';
 import { z, type ZodError } from 'zod';
 import type { Language } from '../config';
 import type { CurrentUser } from '../auth/current-user';
-import type { MessageKey } from '../i18n/messages';
+import { t, translate, type MessageKey } from '../i18n/messages';
 import type { PageRenderer } from '../views/render';
 
 interface NavItem {
@@ -30,14 +30,38 @@ export function sendPage(res: Response, views: PageRenderer, page: string, conte
   res.status(status).type('html').send(views.render(page, { lang, user, csrfToken, nav, ...context }));
 }
 
-/** Field → first message, for showing each problem beside its field. */
-export function fieldErrors(error: ZodError): Record<string, string> {
+/** Field → first message in the reader's language, for showing each problem beside its field. */
+export function fieldErrors(error: ZodError, lang: Language): Record<string, string> {
   const errors: Record<string, string> = {};
   for (const issue of error.issues) {
     const field = issue.path.map(String).join('.') || '_form';
-    errors[field] ??= issue.message;
+    errors[field] ??= translate(lang, issue.message);
   }
   return errors;
+}
+
+/** Problems from a service (catalog keys) as field → message, for the form again. */
+export function detailErrors(details: readonly { path: string; message: string }[], lang: Language): Record<string, string> {
+  return Object.fromEntries(details.map((d) => [d.path || '_form', translate(lang, d.message)]));
+}
+
+/**
+ * Plain messages for the mistakes forms usually have, in our own words; zod's locale for the rest.
+ * Messages a schema sets itself (catalog keys) take precedence over this map.
+ */
+function formErrorMap(lang: Language): z.core.$ZodErrorMap {
+  const fallback = (lang === 'nl' ? z.locales.nl : z.locales.en)().localeError;
+  return (issue) => {
+    const numeric = issue.code === 'too_small' || issue.code === 'too_big' ? issue.origin === 'number' : false;
+    if (issue.code === 'too_small' && numeric) return t(lang, 'v.too-small-number', { min: Number(issue.minimum) });
+    if (issue.code === 'too_big' && numeric) return t(lang, 'v.too-big-number', { max: Number(issue.maximum) });
+    if (issue.code === 'too_small' && issue.origin === 'string') return Number(issue.minimum) <= 1 ? t(lang, 'v.required') : t(lang, 'v.too-short', { min: Number(issue.minimum) });
+    if (issue.code === 'too_big' && issue.origin === 'string') return t(lang, 'v.too-long', { max: Number(issue.maximum) });
+    if (issue.code === 'invalid_type') return issue.input === undefined || issue.input === '' ? t(lang, 'v.required') : issue.expected === 'number' ? t(lang, 'v.number') : t(lang, 'v.invalid');
+    if (issue.code === 'invalid_format' && issue.format === 'email') return t(lang, 'v.email');
+    if (issue.code === 'invalid_value' || issue.code === 'invalid_union') return t(lang, 'v.choose');
+    return fallback(issue);
+  };
 }
 
 /** Parses a form with the page's language for zod's own messages. */
@@ -46,6 +70,6 @@ export function parseForm<T extends z.ZodType>(
   body: unknown,
   lang: Language,
 ): { ok: true; data: z.output<T> } | { ok: false; errors: Record<string, string> } {
-  const parsed = schema.safeParse(body ?? {}, { error: (lang === 'nl' ? z.locales.nl : z.locales.en)().localeError });
-  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error) };
+  const parsed = schema.safeParse(body ?? {}, { error: formErrorMap(lang) });
+  return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error, lang) };
 }

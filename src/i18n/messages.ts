@@ -1,4 +1,5 @@
 import type { Language } from '../config';
+import { validationMessages } from './validation.messages';
 import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
 
 /**
@@ -81,7 +82,7 @@ const coreMessages = {
   },
 } as const;
 
-export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages } as const satisfies Record<string, Record<Language, string>>;
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 
@@ -96,4 +97,20 @@ export function tBoth(key: MessageKey, params: Record<string, string | number> =
   const nl = t('nl', key, params);
   const en = t('en', key, params);
   return nl === en ? nl : `${nl} / ${en}`;
+}
+
+export function isMessageKey(text: string): text is MessageKey {
+  return Object.hasOwn(messages, text);
+}
+
+/**
+ * A message that may be a catalog key (as services and schemas write them) in the reader's
+ * language; any other text is returned as it is.
+ */
+export function translate(lang: Language, text: string, params: Record<string, string | number> = {}): string {
+  return isMessageKey(text) ? t(lang, text, params) : text;
+}
+
+export function translateBoth(text: string): string {
+  return isMessageKey(text) ? tBoth(text) : text;
 }

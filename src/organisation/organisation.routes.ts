@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely';
 import { requireRole } from '../auth/auth.middleware';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
-import { parseForm, sendPage } from '../http/page';
+import { detailErrors, parseForm, sendPage } from '../http/page';
+import { translate } from '../i18n/messages';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import type { PageRenderer } from '../views/render';
 import * as repo from './organisation.repository';
@@ -25,7 +26,7 @@ async function orShowForm(res: Response, show: (errors: Record<string, string>, 
     await work();
   } catch (error) {
     if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-    show(Object.fromEntries(error.details.map((d) => [d.path || '_form', d.message])), error.status);
+    show(error.details.length > 0 ? detailErrors(error.details, res.locals.lang) : { _form: translate(res.locals.lang, error.message) }, error.status);
   }
 }
 
@@ -46,7 +47,7 @@ export function organisationRoutes(deps: Deps): Router {
 
   router.post('/organisation/cadence', async (req, res) => {
     const form = parseForm(cadenceForm, req.body, res.locals.lang);
-    if (!form.ok) throw new AppError(400, 'validation-failed', form.errors['cadenceMonths'] ?? 'ongeldig / invalid');
+    if (!form.ok) throw new AppError(400, 'validation-failed', form.errors['cadenceMonths'] ?? 'v.invalid');
     await service.saveCadence(deps.db, res.locals.user!, form.data.cadenceMonths);
     res.redirect(303, '/organisation?saved');
   });

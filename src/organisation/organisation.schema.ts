@@ -12,9 +12,9 @@ export const locationForm = z.object({ name });
 
 export const groupForm = z.object({
   name,
-  locationId: z.string().min(1, 'kies een locatie / choose a location'),
+  locationId: z.string().min(1, 'v.choose-a-location'),
   places: z.coerce.number().int().min(1).max(40),
-  questionnaireId: z.string().min(1, 'kies een vragenlijst / choose a questionnaire'),
+  questionnaireId: z.string().min(1, 'v.choose-a-questionnaire'),
   active: checkbox,
 });
 

@@ -25,7 +25,7 @@ export interface GroupView {
 
 export class NoInstitution extends AppError {
   constructor() {
-    super(403, 'no-institution', 'Uw account hoort nog bij geen instelling. Vraag de beheerder. / Your account does not belong to an institution yet. Ask the administrator.');
+    super(403, 'no-institution', 'v.your-account-does-not-belong-to');
   }
 }
 
@@ -69,7 +69,7 @@ export async function listGroupsFor(db: Kysely<DB>, user: CurrentUser, ownGroupI
 }
 
 function nameTaken(field: string): ConflictError {
-  return new ConflictError({ details: [{ path: field, message: 'deze naam bestaat al / this name already exists' }] });
+  return new ConflictError({ details: [{ path: field, message: 'v.this-name-already-exists' }] });
 }
 
 export async function saveLocation(db: Kysely<DB>, user: CurrentUser, id: string | undefined, name: string): Promise<string> {
@@ -97,11 +97,11 @@ export async function saveGroup(
 ): Promise<string> {
   const institutionId = institutionOf(user);
   if (!catalog.latest(form.questionnaireId)) {
-    throw new ValidationError({ details: [{ path: 'questionnaireId', message: 'onbekende vragenlijst / unknown questionnaire' }] });
+    throw new ValidationError({ details: [{ path: 'questionnaireId', message: 'v.unknown-questionnaire' }] });
   }
   return db.transaction().execute(async (trx) => {
     if (!(await repo.findLocation(trx, institutionId, form.locationId))) {
-      throw new ValidationError({ details: [{ path: 'locationId', message: 'onbekende locatie / unknown location' }] });
+      throw new ValidationError({ details: [{ path: 'locationId', message: 'v.unknown-location' }] });
     }
     const groups = await repo.listGroups(trx, institutionId);
     if (id && !groups.some((g) => g.id === id)) throw new NotFoundError();
@@ -121,7 +121,7 @@ export async function saveMunicipality(db: Kysely<DB>, user: CurrentUser, id: st
   return db.transaction().execute(async (trx) => {
     const locations = new Set((await repo.listLocations(trx, institutionId)).map((l) => l.id));
     const unknown = form.locationIds.filter((l) => !locations.has(l));
-    if (unknown.length > 0) throw new ValidationError({ details: [{ path: 'locationIds', message: 'onbekende locatie / unknown location' }] });
+    if (unknown.length > 0) throw new ValidationError({ details: [{ path: 'locationIds', message: 'v.unknown-location' }] });
     const existing = await repo.listMunicipalities(trx, institutionId);
     if (existing.some((m) => m.name.toLowerCase() === form.name.toLowerCase() && m.id !== id)) throw nameTaken('name');
     let municipalityId = id;
@@ -156,7 +156,7 @@ export async function saveHelpResources(db: Kysely<DB>, user: CurrentUser, resou
   const kept = resources.filter((r) => r.name || r.contact || r.textNl || r.textEn);
   const incomplete = kept.findIndex((r) => !r.name || !r.contact || !r.textNl || !r.textEn);
   if (incomplete >= 0) {
-    throw new ValidationError({ details: [{ path: `resources.${incomplete}`, message: 'vul naam, contact en beide teksten in / fill in name, contact and both texts' }] });
+    throw new ValidationError({ details: [{ path: `resources.${incomplete}`, message: 'v.fill-in-name-contact-and-both' }] });
   }
   await db.transaction().execute((trx) =>
     repo.replaceHelpResources(

@@ -6,6 +6,7 @@ import { ownGroupIds } from '../auth/user.service';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
 import { parseForm, sendPage } from '../http/page';
+import { translate } from '../i18n/messages';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
@@ -35,7 +36,7 @@ export function roundRoutes(deps: Deps): Router {
       await work();
     } catch (error) {
       if (!(error instanceof AppError) || (error.status !== 400 && error.status !== 409)) throw error;
-      await showRounds(res, { problem: error.details[0]?.message ?? error.message }, error.status);
+      await showRounds(res, { problem: translate(res.locals.lang, error.details[0]?.message ?? error.message) }, error.status);
     }
   };
 
@@ -102,7 +103,7 @@ export function roundRoutes(deps: Deps): Router {
       sendPage(res, deps.views, 'code-sheet', { title: 'codes.sheet-title', sheet, surveyUrl: `${res.req.protocol}://${res.req.get('host')}/code` });
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
-      await showCodes(res, String(req.params['id']), { problem: error.details[0]?.message ?? error.message }, 400);
+      await showCodes(res, String(req.params['id']), { problem: translate(res.locals.lang, error.details[0]?.message ?? error.message) }, 400);
     }
   });
 

@@ -63,7 +63,7 @@ export async function createRound(db: Kysely<DB>, user: CurrentUser, form: { per
   return db.transaction().execute(async (trx) => {
     const existing = await repo.listRounds(trx, institutionId);
     if (existing.some((r) => r.period === form.period)) {
-      throw new ConflictError({ details: [{ path: 'period', message: 'deze periode heeft al een ronde / this period already has a round' }] });
+      throw new ConflictError({ details: [{ path: 'period', message: 'v.this-period-already-has-a-round' }] });
     }
     const id = randomId();
     await repo.insertRound(trx, { id, institution_id: institutionId, period: form.period, opens_on: form.opensOn, closes_on: form.closesOn, status: 'planned' });
@@ -78,7 +78,7 @@ export async function changeRoundDates(db: Kysely<DB>, user: CurrentUser, roundI
     if (!round) throw new NotFoundError();
     // An open round may be extended or shortened, but its opening already happened.
     if (round.status === 'closed' || (round.status === 'open' && opensOn !== round.opens_on)) {
-      throw new ValidationError({ details: [{ path: 'opensOn', message: 'deze datum ligt al vast / this date is already fixed' }] });
+      throw new ValidationError({ details: [{ path: 'opensOn', message: 'v.this-date-is-already-fixed' }] });
     }
     await repo.updateRoundDates(trx, roundId, opensOn, closesOn);
   });
@@ -111,9 +111,11 @@ export async function openRoundNow(db: Kysely<DB>, catalog: QuestionnaireCatalog
   await db.transaction().execute(async (trx) => {
     const round = await repo.findRound(trx, institutionOf(user), roundId);
     if (!round) throw new NotFoundError();
-    if (!(await open(trx, catalog, round, clock, user.id))) throw new ConflictError({ message: 'Deze ronde is niet gepland. / This round is not planned.' });
     const today = isoDay(clock.now());
-    if (round.opens_on > today) await repo.updateRoundDates(trx, round.id, today, round.closes_on < today ? today : round.closes_on);
+    // A round whose window has passed would close again at the scheduler's next step.
+    if (round.status === 'planned' && round.closes_on < today) throw new ValidationError({ message: 'v.change-dates-first' });
+    if (!(await open(trx, catalog, round, clock, user.id))) throw new ConflictError({ message: 'v.this-round-is-not-planned' });
+    if (round.opens_on > today) await repo.updateRoundDates(trx, round.id, today, round.closes_on);
   });
 }
 
@@ -121,7 +123,7 @@ export async function closeRoundNow(db: Kysely<DB>, clock: Clock, user: CurrentU
   await db.transaction().execute(async (trx) => {
     const round = await repo.findRound(trx, institutionOf(user), roundId);
     if (!round) throw new NotFoundError();
-    if (!(await close(trx, round, clock, user.id))) throw new ConflictError({ message: 'Deze ronde is niet open. / This round is not open.' });
+    if (!(await close(trx, round, clock, user.id))) throw new ConflictError({ message: 'v.this-round-is-not-open' });
     const today = isoDay(clock.now());
     if (round.closes_on > today) await repo.updateRoundDates(trx, round.id, round.opens_on, today);
   });

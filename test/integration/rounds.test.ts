@@ -311,6 +311,18 @@ describe('opening and closing a round by hand', () => {
     expect(await roundState(ctx.db)).toEqual(before);
   });
 
+  it('refuses to open by hand a planned round whose window has passed, until its dates change', async () => {
+    await post('/rounds', { period: '2026-Q3', opensOn: '2026-08-01', closesOn: '2026-08-31' }).expect(303);
+    const late = await roundByPeriod(ctx.db, org.institutionId, '2026-Q3');
+    const before = await roundState(ctx.db);
+    const res = await post(`/rounds/${late.id}/open`).expect(400);
+    expect(res.text).toContain('De periode van deze ronde is al voorbij. Pas eerst de data aan.');
+    expect(await roundState(ctx.db)).toEqual(before);
+    await post(`/rounds/${late.id}/dates`, { opensOn: '2026-11-22', closesOn: '2026-12-10' }).expect(303);
+    await post(`/rounds/${late.id}/open`).expect(303);
+    expect(await findRound(ctx.db, late.id)).toMatchObject({ status: 'open', closes_on: '2026-12-10' });
+  });
+
   it('lets an open round be extended but refuses to move its opening date, changing nothing', async () => {
     const before = await roundState(ctx.db);
     const res = await post(`/rounds/${org.roundId}/dates`, { opensOn: '2026-11-05', closesOn: '2026-11-30' }).expect(400);

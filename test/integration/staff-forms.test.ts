@@ -74,6 +74,12 @@ describe('staff forms', () => {
     expect(res.text).toMatch(/id="f-name-error"/);
     expect(res.text).toMatch(/id="f-places-error"/);
     expect(res.text).toMatch(/aria-invalid="true"/);
+    // In plain Dutch, without English mixed in.
+    expect(res.text).toContain('moet minstens 1 zijn');
+    expect(res.text).toContain('verplicht');
+    const shown = [...res.text.matchAll(/<p class="error"[^>]*>([^<]*)<\/p>/g)].map((m) => m[1]);
+    expect(shown.length).toBeGreaterThanOrEqual(2);
+    for (const message of shown) expect(message).not.toMatch(/expected|must be|required|invalid/i);
     expect(await snapshot(ctx.db)).toEqual(before);
   });
 
