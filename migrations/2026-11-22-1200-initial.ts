@@ -4,7 +4,7 @@ import { SqliteAdapter, sql, type Kysely, type CreateTableBuilder } from 'kysely
  * The first schema. Frozen in time: it never imports from `src/` and is never edited once
  * released; a change is a new migration.
  *
- * Portable types only (text, integer, real, blob) so the same file runs on SQLite and
+ * Portable types only (text, integer, real) so the same file runs on SQLite and
  * PostgreSQL. Times are ISO-8601 text, days `YYYY-MM-DD`, booleans 0/1, JSON as text.
  *
  * Anonymity (SPEC §4): `response`, `response_answer`, `open_answer`, `submission_receipt`,
@@ -17,7 +17,19 @@ import { SqliteAdapter, sql, type Kysely, type CreateTableBuilder } from 'kysely
  * are random. The only dialect-specific clause in the migrations, and guarded by the dialect.
  */
 function withoutRowid<T extends string, C extends string>(db: Kysely<any>, table: CreateTableBuilder<T, C>) {
-  return db.getExecutor().adapter instanceof SqliteAdapter ? table.modifyEnd(sql`without rowid`) : table;
+  return isSqlite(db) ? table.modifyEnd(sql`without rowid`) : table;
+}
+
+/**
+ * By the adapter's class name along its prototype chain rather than `instanceof`: a second copy of
+ * Kysely (a bundler, a test runner's module registry) has its own SqliteAdapter class, and a
+ * silent `false` here would drop the anonymity guarantee above.
+ */
+function isSqlite(db: Kysely<any>): boolean {
+  for (let p = Object.getPrototypeOf(db.getExecutor().adapter); p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === SqliteAdapter.name) return true;
+  }
+  return false;
 }
 
 export async function up(db: Kysely<any>): Promise<void> {
@@ -246,7 +258,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('generated_by', 'text', (c) => c.notNull())
     .addColumn('generated_at', 'text', (c) => c.notNull())
     .addColumn('sha256', 'text', (c) => c.notNull())
-    .addColumn('pdf', 'blob', (c) => c.notNull())
+    // Base64: no binary type is the same on SQLite (blob) and PostgreSQL (bytea).
+    .addColumn('pdf_base64', 'text', (c) => c.notNull())
     .addColumn('json', 'text', (c) => c.notNull())
     .addColumn('csv', 'text', (c) => c.notNull())
     .addCheckConstraint('report_kind_known', sql`kind in ('group', 'period')`)

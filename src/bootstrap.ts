@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
 import { migrateToLatest } from './db/migrator';
@@ -30,7 +31,7 @@ export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
   const loaded = loadQuestionnaires(config.surveysDir, config.language);
   if (!loaded.ok) throw questionnaireError(loaded.problems);
 
-  const db = openDatabase(config.database);
+  const db = await openDatabaseChecked(config);
   try {
     const migrated = await migrateToLatest(db);
     const problems = await registerQuestionnaires(db, loaded.questionnaires, clock, config.language);
@@ -39,6 +40,29 @@ export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
   } catch (error) {
     await db.destroy();
     throw error;
+  }
+}
+
+/**
+ * Opens the database and makes the first round trip (the driver opens the file lazily), so a
+ * path that cannot be created, a file that is not a database or a read-only file is reported as
+ * a problem with DATABASE_URL rather than a stack trace later.
+ */
+export async function openDatabaseChecked(config: Config): Promise<Database> {
+  const problem = (cause: unknown) =>
+    new StartupError(tBoth('startup.database-unusable'), [{ path: 'DATABASE_URL', message: `${config.database.file}: ${cause instanceof Error ? cause.message : String(cause)}` }], { cause });
+  let db: Database;
+  try {
+    db = openDatabase(config.database);
+  } catch (cause) {
+    throw problem(cause);
+  }
+  try {
+    await sql`select count(*) from sqlite_master`.execute(db);
+    return db;
+  } catch (cause) {
+    await db.destroy().catch(() => undefined);
+    throw problem(cause);
   }
 }
 

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { StartupError, problemsFromZod } from './errors';
+import { tBoth } from './i18n/messages';
 import { paths } from './paths';
 
 /**
@@ -56,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
   const parsed = envSchema.safeParse(present);
   if (!parsed.success) {
-    throw new StartupError('Ongeldige configuratie / Invalid configuration', problemsFromZod(parsed.error));
+    throw new StartupError(tBoth('startup.config-invalid'), problemsFromZod(parsed.error));
   }
   const e = parsed.data;
   return Object.freeze({

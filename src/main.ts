@@ -1,10 +1,10 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
 import { issueSetupTokenIfNeeded } from './auth/setup.service';
 import { describeStartupError, prepare } from './bootstrap';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
-import { t } from './i18n/messages';
+import { t, tBoth } from './i18n/messages';
 import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
@@ -21,9 +21,15 @@ async function main(): Promise<void> {
 
   const views = createPageRenderer(paths.views);
   const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock });
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(config.port, config.host, () => resolve(s));
-    s.once('error', reject);
+  // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
+  // as a started server.
+  const server: Server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.listen(config.port, config.host);
+    server.once('error', (cause: NodeJS.ErrnoException) =>
+      reject(new StartupError(tBoth('startup.cannot-listen'), [{ path: 'PORT / HOST', message: `${config.host}:${config.port}: ${cause.code ?? cause.message}` }], { cause })),
+    );
   });
 
   say(t(config.language, 'startup.listening', { url: config.publicUrl }));

@@ -1,10 +1,9 @@
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { backupSqlite, defaultBackupName } from '../backup/backup.service';
 import { roles } from '../auth/user.schema';
 import { createUser } from '../auth/user.service';
-import { describeStartupError, prepare } from '../bootstrap';
+import { describeStartupError, openDatabaseChecked, prepare } from '../bootstrap';
 import { loadConfig, type Config } from '../config';
-import { openDatabase } from '../db/database';
 import { migrateDown, migrateToLatest } from '../db/migrator';
 import { loadDemo } from '../demo/demo.service';
 import { AppError, StartupError } from '../errors';
@@ -32,7 +31,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .option('--down', 'de laatste migratie terugdraaien / undo the latest migration')
     .action(async (options: { down?: boolean }) => {
       const config = loadConfig();
-      const db = openDatabase(config.database);
+      const db = await openDatabaseChecked(config);
       try {
         if (options.down) {
           out(t(config.language, 'cli.migrated-down', { names: (await migrateDown(db)).join(', ') || '-' }));
@@ -83,7 +82,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
   program
     .command('demo')
     .description('een demo-instelling met gesimuleerde rondes laden / load a demo institution with simulated rounds')
-    .option('--seed <n>', 'startgetal voor de simulatie / simulation seed', (v) => Number.parseInt(v, 10), 2026)
+    .option('--seed <n>', 'startgetal voor de simulatie / simulation seed', wholeNumber, 2026)
     .action(async (options: { seed: number }) => {
       await withPrepared(async (config, { db, questionnaires }) => {
         const summary = await loadDemo(db, questionnaires, systemClock, { seed: options.seed, onProgress: progressReporter('demo') });
@@ -113,6 +112,11 @@ async function withPrepared(work: (config: Config, prepared: Awaited<ReturnType<
   } finally {
     await prepared.db.destroy();
   }
+}
+
+function wholeNumber(value: string): number {
+  if (!/^\d{1,9}$/.test(value)) throw new InvalidArgumentError('geef een geheel getal / give a whole number');
+  return Number(value);
 }
 
 /** A command that already said what is wrong and only needs to exit non-zero. */

@@ -13,10 +13,11 @@ export type Database = Kysely<DB>;
  * The busy timeout lets the CLI work beside a running server.
  */
 const SQLITE_PRAGMAS = [
+  // First, so the pragmas after it wait for another process's lock instead of failing.
+  'pragma busy_timeout = 5000',
   'pragma journal_mode = wal',
   'pragma synchronous = full',
   'pragma foreign_keys = on',
-  'pragma busy_timeout = 5000',
 ] as const;
 
 export function openDatabase(database: Config['database']): Database {
@@ -24,10 +25,10 @@ export function openDatabase(database: Config['database']): Database {
   return new Kysely<DB>({ dialect: new Sqlite3Dialect({ file: database.file, onOpen: SQLITE_PRAGMAS }) });
 }
 
-/** A cheap round trip, for `/healthz`. */
+/** A cheap read of a real table (so an unreadable or corrupt file shows), for `/healthz`. */
 export async function pingDatabase(db: Database): Promise<boolean> {
   try {
-    await sql`select 1`.execute(db);
+    await sql`select 1 from kysely_migration limit 1`.execute(db);
     return true;
   } catch {
     return false;

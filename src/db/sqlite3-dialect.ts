@@ -41,10 +41,23 @@ export class Sqlite3Dialect implements Dialect {
     return new SqliteQueryCompiler();
   }
   createAdapter(): DialectAdapter {
-    return new SqliteAdapter();
+    return new TransactionalSqliteAdapter();
   }
   createIntrospector(db: Kysely<any>): DatabaseIntrospector {
     return new SqliteIntrospector(db);
+  }
+}
+
+/**
+ * SQLite's schema changes are transactional, though Kysely's adapter says otherwise to be safe.
+ * Saying so lets the migrator run all pending migrations in one `begin immediate` transaction:
+ * a failing migration leaves nothing half-done, and a second process (the CLI beside the server)
+ * waits instead of migrating at the same time. A future migration that rebuilds a table must
+ * turn foreign keys off before that transaction (SQLite ignores the pragma inside one).
+ */
+class TransactionalSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
   }
 }
 

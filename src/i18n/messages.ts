@@ -45,6 +45,8 @@ const coreMessages = {
 
   // Start-up and CLI.
   'startup.config-invalid': { nl: 'Ongeldige configuratie', en: 'Invalid configuration' },
+  'startup.database-unusable': { nl: 'De database kan niet geopend worden', en: 'The database cannot be opened' },
+  'startup.cannot-listen': { nl: 'De server kan niet luisteren op dit adres', en: 'The server cannot listen on this address' },
   'startup.questionnaires-invalid': { nl: 'Ongeldige vragenlijst(en)', en: 'Invalid questionnaire(s)' },
   'startup.listening': { nl: 'Leefklimaat draait op {url}', en: 'Leefklimaat is running at {url}' },
   'startup.setup-link': {

@@ -45,7 +45,9 @@ export function parseQuestionnaire(
       problems: parsed.error.issues.map((issue) => ({ file, path: issue.path.map(String).join('.'), message: issue.message })),
     };
   }
-  const sha256 = createHash('sha256').update(text).digest('hex');
+  // The hash is of the content, not the bytes: line endings, a byte-order mark, comments or key
+  // order (an editor, git's autocrlf) must not count as a changed questionnaire.
+  const sha256 = createHash('sha256').update(canonicalJson(parsed.data)).digest('hex');
   return { ok: true, questionnaire: toQuestionnaire(parsed.data, file, sha256) };
 }
 
@@ -66,6 +68,16 @@ function toQuestionnaire(q: QuestionnaireFile, file: string, sha256: string): Qu
     sha256,
     file,
   });
+}
+
+/** JSON with object keys sorted at every level: the same content always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value).filter(([, v]) => v !== undefined).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
 }
 
 function deepFreeze<T>(value: T): T {

@@ -44,7 +44,11 @@ export function checkQuestionnaireRules(q: QuestionnaireFile, lang: Language, re
   });
   const knownScales = [...scaleIds].join(', ');
 
-  const itemIds = uniqueIds([...q.items, ...q.openQuestions], ['items'], lang, report);
+  const itemIds = uniqueIds(q.items, ['items'], lang, report);
+  q.openQuestions.forEach((oq, i) => {
+    if (itemIds.has(oq.id)) report(['openQuestions', i, 'id'], t(lang, 'q.duplicate-id', { id: oq.id }));
+  });
+  uniqueIds(q.openQuestions, ['openQuestions'], lang, report);
   q.items.forEach((item, i) => {
     if (!scaleIds.has(item.scale)) report(['items', i, 'scale'], t(lang, 'q.unknown-scale', { id: item.scale, known: knownScales }));
     checkText(item.text, ['items', i, 'text']);

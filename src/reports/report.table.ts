@@ -13,7 +13,8 @@ export interface ReportTable {
   generated_by: string;
   generated_at: string;
   sha256: string;
-  pdf: Buffer;
+  /** The PDF, base64-encoded (portable across SQLite and PostgreSQL). */
+  pdf_base64: string;
   json: string;
   csv: string;
 }

@@ -86,6 +86,33 @@ describe('the demo institution', () => {
     expect(worsening[0]! - worsening[3]!).toBeGreaterThan(0.8);
   });
 
+  it('has answers that hang together: scales correlate as real answers do', async () => {
+    const rows = await ctx.db
+      .selectFrom('response_answer')
+      .innerJoin('response', 'response.id', 'response_answer.response_id')
+      .select(['response.id', 'response_answer.item_id', 'response_answer.value'])
+      .where('response.questionnaire_id', '=', 'lk-jeugd')
+      .execute();
+    const answers = new Map<string, Record<string, number>>();
+    for (const r of rows) answers.set(r.id, { ...answers.get(r.id), [r.item_id]: r.value });
+    const q = ctx.questionnaires.latest('lk-jeugd')!;
+    const pairs = [...answers.values()]
+      .map((a) => respondentScores(q, a).scales)
+      .filter((s) => s['support'] !== undefined && s['atmosphere'] !== undefined && s['repression'] !== undefined);
+    const r = (x: number[], y: number[]) => {
+      const mx = mean(x)!;
+      const my = mean(y)!;
+      const sxy = x.reduce((sum, xi, i) => sum + (xi - mx) * (y[i]! - my), 0);
+      const sxx = x.reduce((sum, xi) => sum + (xi - mx) ** 2, 0);
+      const syy = y.reduce((sum, yi) => sum + (yi - my) ** 2, 0);
+      return sxy / Math.sqrt(sxx * syy);
+    };
+    const support = pairs.map((s) => s['support']!);
+    expect(pairs.length).toBeGreaterThan(100);
+    expect(r(support, pairs.map((s) => s['atmosphere']!))).toBeGreaterThan(0.4);
+    expect(r(support, pairs.map((s) => s['repression']!))).toBeLessThan(-0.4);
+  });
+
   it('picks the last four closed half-years from any date', () => {
     expect(closedPeriods(new Date('2026-03-15T00:00:00Z'), 2).map((p) => periodLabel(p))).toEqual(['2025-H1', '2025-H2']);
     expect(closedPeriods(new Date('2026-05-01T00:00:00Z'), 1).map((p) => periodLabel(p))).toEqual(['2026-H1']);

@@ -45,10 +45,67 @@ describe('migrations', () => {
   });
 });
 
+describe('a failing migration', () => {
+  it('leaves nothing half-done, so a fixed migration can run again', async () => {
+    const { db, cleanup } = await createTestDatabase({ migrate: false });
+    const folder = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'migrations-'));
+    try {
+      // The real migrations, then one that creates a table and fails half-way.
+      for (const file of migrationFiles) {
+        fs.writeFileSync(path.join(folder, file.replace(/\.ts$/, '.js')), `module.exports = require(${JSON.stringify(path.join(paths.migrations, file))});`);
+      }
+      await migrateToLatest(db, folder);
+      const before = await tableNames(db);
+      const failing = path.join(folder, '2099-01-01-0000-broken.js');
+      fs.writeFileSync(
+        failing,
+        `exports.up = async (db) => { await db.schema.createTable('half_a').addColumn('id', 'text').execute(); throw new Error('boom'); };
+         exports.down = async () => {};`,
+      );
+      await expect(migrateToLatest(db, folder)).rejects.toThrow('migration 2099-01-01-0000-broken failed');
+      expect(await tableNames(db)).toEqual(before);
+      expect(await pendingMigrations(db, folder)).toEqual(['2099-01-01-0000-broken']);
+
+      fs.writeFileSync(failing, `exports.up = async (db) => { await db.schema.createTable('half_a').addColumn('id', 'text').execute(); }; exports.down = async () => {};`);
+      jest.resetModules(); // forget the failing version
+      expect(await migrateToLatest(db, folder)).toEqual(['2099-01-01-0000-broken']);
+      expect(await tableNames(db)).toContain('half_a');
+    } finally {
+      fs.rmSync(folder, { recursive: true, force: true });
+      await cleanup();
+    }
+  });
+});
+
 describe('the response tables (SPEC §4.1, §4.2)', () => {
   const anonymousTables = ['response', 'response_answer', 'open_answer', 'submission_receipt', 'access_code', 'talk_request'];
   // Anything that could place a response in time, in order, or on a device or person.
   const revealing = /(^|_)(at|time|timestamp|created|updated|date|seq|sequence|order|position|ip|address|agent|device|user|name|email|session)($|_)/;
+
+  /**
+   * The exact columns, so that any new column on an anonymous table is a reviewed decision.
+   * `talk_request.requested_on` is a day, on purpose: staff need to know a request is recent.
+   */
+  const expectedColumns: Record<string, string[]> = {
+    response: ['id', 'round_id', 'group_id', 'questionnaire_id', 'questionnaire_version'],
+    response_answer: ['response_id', 'item_id', 'value'],
+    open_answer: ['id', 'round_id', 'group_id', 'question_id', 'text'],
+    submission_receipt: ['submission_id', 'round_id'],
+    access_code: ['code_hash', 'round_id', 'group_id', 'sheet_id', 'used'],
+    talk_request: ['id', 'round_id', 'group_id', 'requested_on', 'handled'],
+  };
+
+  it('have exactly the reviewed columns', async () => {
+    const { db, cleanup } = await createTestDatabase();
+    try {
+      const tables = await db.introspection.getTables();
+      for (const [name, columns] of Object.entries(expectedColumns)) {
+        expect({ name, columns: tables.find((t) => t.name === name)?.columns.map((c) => c.name) }).toEqual({ name, columns });
+      }
+    } finally {
+      await cleanup();
+    }
+  });
 
   it('have no column for time, order, IP, device or person', async () => {
     const { db, cleanup } = await createTestDatabase();

@@ -42,6 +42,32 @@ describe('starting the server', () => {
     expect(run.stderr.trim()).toBe('Ongeldige configuratie / Invalid configuration\n  - ANONYMITY_K: mag nooit lager zijn dan 3 / may never be below 3');
   });
 
+  it('names DATABASE_URL, without a stack trace, when the database cannot be opened', async () => {
+    const notADatabase = path.join(dir, 'notes.txt');
+    fs.writeFileSync(notADatabase, 'this is not a database, just some text that is long enough to have a header'.repeat(20));
+    for (const url of [path.join(notADatabase, 'inside.sqlite'), notADatabase]) {
+      const run = await runEntry('src/main.ts', [], { DATABASE_URL: url });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain('De database kan niet geopend worden / The database cannot be opened');
+      expect(run.stderr).toContain('  - DATABASE_URL: ');
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('names PORT and HOST, without a stack trace, when the port is taken', async () => {
+    const taken = net.createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (taken.address() as net.AddressInfo).port;
+      const run = await runEntry('src/main.ts', [], { DATABASE_URL: path.join(dir, 'lk.sqlite'), PORT: String(port) });
+      expect(run.code).toBe(1);
+      expect(run.stderr).toContain(`  - PORT / HOST: 127.0.0.1:${port}: EADDRINUSE`);
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      await new Promise((resolve) => taken.close(resolve));
+    }
+  });
+
   it('migrates on first start, prints a one-time setup link, serves /healthz and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(paths.root, 'src/main.ts')], {

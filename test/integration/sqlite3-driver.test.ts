@@ -178,6 +178,17 @@ describe('raw statements through the driver', () => {
     }
   });
 
+  it('keeps working past the statement cache size, evicting and re-preparing statements', async () => {
+    const { db, cleanup } = await createTestDatabase({ migrate: false });
+    try {
+      // 100 distinct statements: more than the cache holds, so the first ones are evicted.
+      for (let i = 0; i < 100; i++) expect((await db.selectNoFrom(sql<number>`${sql.lit(i)}`.as(`v${i}`)).executeTakeFirstOrThrow())[`v${i}`]).toBe(i);
+      expect((await db.selectNoFrom(sql<number>`${sql.lit(0)}`.as('v0')).executeTakeFirstOrThrow()).v0).toBe(0);
+    } finally {
+      await cleanup(); // closing finalises the cached statements first
+    }
+  });
+
   it('reuses prepared statements without mixing up their parameters', async () => {
     const { db, cleanup } = await createTestDatabase();
     try {

@@ -3,10 +3,10 @@ import path from 'node:path';
 import type { ScoringModel } from '../../src/questionnaires/questionnaire';
 
 /**
- * The reference statistics in `../shared/fixtures/statistics/` (computed in R, see its README):
+ * The reference statistics in `test/fixtures/statistics/` (computed in R, see its README):
  * reading the CSV files, the questionnaire behind them, and comparing numbers row by row.
  */
-export const fixturesDir = path.resolve(__dirname, '../../../shared/fixtures/statistics');
+export const fixturesDir = path.resolve(__dirname, '../fixtures/statistics');
 
 export type CsvRow = Readonly<Record<string, string>>;
 
@@ -14,7 +14,7 @@ export type CsvRow = Readonly<Record<string, string>>;
 export function readFixtureCsv(name: string): CsvRow[] {
   const file = path.join(fixturesDir, name);
   if (!existsSync(file)) {
-    throw new Error(`statistics fixture ${file} is missing; the tests expect ../shared/fixtures/statistics next to the repository`);
+    throw new Error(`statistics fixture ${file} is missing; expected in test/fixtures/statistics`);
   }
   const [header, ...records] = readFileSync(file, 'utf8')
     .split(/\r?\n/)

@@ -115,3 +115,34 @@ describe('loading questionnaires', () => {
     expect(result.ok).toBe(false);
   });
 });
+
+describe('the questionnaire hash', () => {
+  it('ignores line endings, comments and key order, but not content', () => {
+    const hash = (text: string) => {
+      const result = parseQuestionnaire('q.yaml', text, 'en');
+      if (!result.ok) throw new Error(result.problems.map(formatProblem).join('\n'));
+      return result.questionnaire.sha256;
+    };
+    const original = hash(shipped);
+    expect(hash(shipped.replace(/\n/g, '\r\n'))).toBe(original);
+    expect(hash(`# a new comment\n${shipped}`)).toBe(original);
+    const reordered = YAML.parse(shipped);
+    expect(hash(YAML.stringify(Object.fromEntries(Object.entries(reordered).reverse())))).toBe(original);
+    expect(hash(variant((d) => (d.items[0].text.nl = 'Een andere zin.')))).not.toBe(original);
+  });
+
+  it('reports a duplicate id between an item and an open question at the open question', () => {
+    const text = variant((d) => (d.openQuestions[0].id = d.items[0].id));
+    expect(problemsOf(text)).toEqual([`q.yaml:openQuestions.0.id: id "${YAML.parse(shipped).items[0].id}" is used more than once`]);
+  });
+
+  it('says so when a folder has no questionnaire files', () => {
+    const dir = fs.mkdtempSync(path.join(require('node:os').tmpdir(), 'empty-surveys-'));
+    try {
+      const result = loadQuestionnaires(dir, 'en');
+      expect(result.ok ? [] : result.problems.map((p) => p.message)).toEqual([`no questionnaires found in ${dir}`]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
