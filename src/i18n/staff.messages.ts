@@ -172,7 +172,12 @@ export const roundMessages = {
   },
   'codes.sheets-made': { nl: 'Vellen gemaakt', en: 'Sheets made' },
   'codes.void': { nl: 'Vel ongeldig maken', en: 'Void sheet' },
-  'codes.voided': { nl: 'De ongebruikte codes van dat vel werken niet meer.', en: 'The unused codes of that sheet no longer work.' },
+  'codes.lost': { nl: 'Vel kwijt?', en: 'Sheet lost?' },
+  'codes.void-warning': {
+    nl: 'Een ongeldig vel werkt niet meer, ook niet de codes die jongeren al hebben. Maak daarna een nieuw vel.',
+    en: 'A voided sheet stops working, including codes young people already have. Then make a new sheet.',
+  },
+  'codes.voided': { nl: 'De codes van dat vel werken niet meer.', en: 'The codes of that sheet no longer work.' },
   'codes.spares': { nl: 'Extra codes', en: 'Spare codes' },
   'codes.generate': { nl: 'Vel met codes maken', en: 'Make a sheet of codes' },
   'codes.no-groups': { nl: 'Geen groepen in deze ronde die u mag zien.', en: 'No groups in this round that you may see.' },
