@@ -19,6 +19,9 @@ const coreMessages = {
     nl: 'vragenlijst {key} is veranderd nadat hij in gebruik is genomen; geef de gewijzigde versie een nieuw versienummer',
     en: 'questionnaire {key} changed after it was registered; give the changed file a new version number',
   },
+  'q.identifier': { nl: 'gebruik kleine letters, cijfers, "-" of "_", beginnend met een letter', en: 'use lower-case letters, digits, "-" or "_", starting with a letter' },
+  'q.language-code': { nl: 'gebruik een taalcode zoals "nl" of "en"', en: 'use a language code such as "nl" or "en"' },
+  'q.text-empty': { nl: 'de tekst is leeg', en: 'text is empty' },
   'q.translation.missing': { nl: 'vertaling ontbreekt voor "{lang}"', en: 'translation missing for "{lang}"' },
   'q.translation.undeclared': {
     nl: 'taal "{lang}" staat niet in languages',

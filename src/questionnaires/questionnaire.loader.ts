@@ -4,7 +4,7 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { z } from 'zod';
 import type { Language } from '../config';
-import { t } from '../i18n/messages';
+import { t, translate } from '../i18n/messages';
 import { questionnaireKey, type Questionnaire } from './questionnaire';
 import { questionnaireSchema, type QuestionnaireFile } from './questionnaire.schema';
 import { rulesRefinement } from './questionnaire.rules';
@@ -42,7 +42,7 @@ export function parseQuestionnaire(
   if (!parsed.success) {
     return {
       ok: false,
-      problems: parsed.error.issues.map((issue) => ({ file, path: issue.path.map(String).join('.'), message: issue.message })),
+      problems: parsed.error.issues.map((issue) => ({ file, path: issue.path.map(String).join('.'), message: translate(lang, issue.message) })),
     };
   }
   // The hash is of the content, not the bytes: line endings, a byte-order mark, comments or key

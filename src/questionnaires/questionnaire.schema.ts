@@ -8,13 +8,13 @@ import { z } from 'zod';
 
 const identifier = z
   .string()
-  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'use lower-case letters, digits, "-" or "_", starting with a letter');
+  .regex(/^[a-z][a-z0-9_-]{0,62}$/, 'q.identifier');
 
 /** ISO 639-1 language code, optionally with a region: `nl`, `en`, `ar`, `pt-BR`. */
-export const languageCode = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'use a language code such as "nl" or "en"');
+export const languageCode = z.string().regex(/^[a-z]{2}(-[A-Z]{2})?$/, 'q.language-code');
 
 /** A text in several languages: `{ nl: "…", en: "…" }`. Completeness is checked by the rules. */
-export const localizedText = z.record(languageCode, z.string().trim().min(1, 'text is empty'));
+export const localizedText = z.record(languageCode, z.string().trim().min(1, 'q.text-empty'));
 
 export const smileys = ['very-sad', 'sad', 'neutral', 'happy', 'very-happy'] as const;
 

@@ -146,3 +146,10 @@ describe('the questionnaire hash', () => {
     }
   });
 });
+
+describe('questionnaire messages', () => {
+  it('are Dutch when the server speaks Dutch, also for our own shape rules', () => {
+    expect(problemsOf(variant((d) => (d.id = 'Jeugd Lijst')), 'nl')).toEqual(['q.yaml:id: gebruik kleine letters, cijfers, "-" of "_", beginnend met een letter']);
+    expect(problemsOf(variant((d) => (d.items[0].text.nl = ' ')), 'nl')).toEqual(['q.yaml:items.0.text.nl: de tekst is leeg']);
+  });
+});
