@@ -1,8 +1,7 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { Browser } from 'puppeteer';
 import { launchChromium } from '../../src/browser/chromium';
 import { createTestApp } from '../support/app';
+import { serve } from '../support/server';
 
 /**
  * The real browser against the real app: the start page renders under the strict CSP with no
@@ -11,21 +10,20 @@ import { createTestApp } from '../support/app';
  */
 describe('the start page in Chromium', () => {
   let ctx: Awaited<ReturnType<typeof createTestApp>>;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
   let browser: Browser;
   let base: string;
 
   beforeAll(async () => {
     ctx = await createTestApp();
-    server = ctx.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serve(ctx.app);
+    base = served.base;
     browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
     await ctx?.cleanup();
   });
 

@@ -1,5 +1,3 @@
-import type { AddressInfo } from 'node:net';
-import type { Server } from 'node:http';
 import type { AxeResults, Result } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'puppeteer';
 import type { Role } from '../../src/auth/auth.table';
@@ -11,6 +9,7 @@ import { listRounds } from '../../src/rounds/round.repository';
 import { runSchedule } from '../../src/rounds/round.service';
 import { randomId } from '../../src/system';
 import { createTestApp } from '../support/app';
+import { serve } from '../support/server';
 import { sessionFor } from '../support/staff';
 
 /**
@@ -135,7 +134,7 @@ function describeViolations(violations: readonly Result[]): string {
 
 describe('staff pages have no axe-core violations in Chromium', () => {
   let ctx: Awaited<ReturnType<typeof createTestApp>>;
-  let server: Server;
+  let served: Awaited<ReturnType<typeof serve>> | undefined;
   let browser: Browser;
   let base: string;
   let ids: Ids;
@@ -189,15 +188,14 @@ describe('staff pages have no axe-core violations in Chromium', () => {
     }
     ids = { locationId: locations[0]!.id, groupId: groups[0]!.id, municipalityId, openRoundId: openRound.id, groupLeaderId: userIds.group_leader };
 
-    server = ctx.app.listen(0, '127.0.0.1');
-    await new Promise((resolve) => server.once('listening', resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    served = await serve(ctx.app);
+    base = served.base;
     browser = await launchChromium();
   }, 120_000);
 
   afterAll(async () => {
     await browser?.close();
-    await new Promise((resolve) => server?.close(resolve));
+    await served?.close();
     await ctx?.cleanup();
   });
 
