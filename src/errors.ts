@@ -16,8 +16,8 @@ export interface AppErrorOptions {
 
 /**
  * The one error type the server turns into an HTTP response (in `app.ts`, nowhere else).
- * Subclasses only set defaults; `message` is what a user may read, so it never holds a stack,
- * SQL or anything from a response.
+ * Subclasses only set defaults; `message` is what a user may read (a catalog key, translated where
+ * it is shown), so it never holds a stack, SQL or anything from a response.
  */
 export class AppError extends Error {
   readonly status: number;
@@ -37,19 +37,19 @@ export class AppError extends Error {
 
 export class ValidationError extends AppError {
   constructor(options: AppErrorOptions = {}) {
-    super(400, 'validation-failed', 'De invoer klopt niet. / The input is not valid.', options);
+    super(400, 'validation-failed', 'error.validation', options);
   }
 }
 
 export class NotFoundError extends AppError {
   constructor(options: AppErrorOptions = {}) {
-    super(404, 'not-found', 'Niet gevonden. / Not found.', options);
+    super(404, 'not-found', 'error.not-found', options);
   }
 }
 
 export class ConflictError extends AppError {
   constructor(options: AppErrorOptions = {}) {
-    super(409, 'conflict', 'Dit botst met wat er al is. / This conflicts with what exists.', options);
+    super(409, 'conflict', 'error.conflict', options);
   }
 }
 

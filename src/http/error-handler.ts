@@ -35,7 +35,6 @@ export function errorHandler(deps: { logger: Logger; views: PageRenderer; langua
       ({ status, code, details } = error);
       message = translate(lang, error.message, error.params);
       details = details.map((d) => ({ path: d.path, message: translate(lang, d.message) }));
-      if (error instanceof NotFoundError && message === new NotFoundError().message) message = t(lang, 'error.not-found');
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error)!;
       code = 'bad-request';

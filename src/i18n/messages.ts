@@ -81,6 +81,8 @@ const coreMessages = {
     en: 'Here young people anonymously fill in a questionnaire about life in their group. Staff see only the results of the whole group.',
   },
   'error.not-found': { nl: 'Deze pagina bestaat niet.', en: 'This page does not exist.' },
+  'error.validation': { nl: 'De invoer klopt niet.', en: 'The input is not valid.' },
+  'error.conflict': { nl: 'Dit botst met wat er al is.', en: 'This conflicts with what is already there.' },
   'error.internal': {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',

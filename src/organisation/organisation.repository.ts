@@ -21,14 +21,6 @@ export async function insertGroup(db: Kysely<DB>, row: NewLivingGroupRow): Promi
   await db.insertInto('living_group').values(row).execute();
 }
 
-export async function countInstitutions(db: Kysely<DB>): Promise<number> {
-  const row = await db
-    .selectFrom('institution')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
-
 /** One institution per installation by default: the first one. */
 export async function firstInstitutionId(db: Kysely<DB>): Promise<string | undefined> {
   const row = await db.selectFrom('institution').select('id').orderBy('created_at').orderBy('id').limit(1).executeTakeFirst();
@@ -68,16 +60,6 @@ export async function listGroups(db: Kysely<DB>, institutionId: string, onlyIds?
     query = query.where('living_group.id', 'in', [...onlyIds]);
   }
   return query.orderBy('location.name').orderBy('living_group.name').execute();
-}
-
-export async function findGroup(db: Kysely<DB>, institutionId: string, id: string): Promise<LivingGroupRow | undefined> {
-  return db
-    .selectFrom('living_group')
-    .innerJoin('location', 'location.id', 'living_group.location_id')
-    .selectAll('living_group')
-    .where('location.institution_id', '=', institutionId)
-    .where('living_group.id', '=', id)
-    .executeTakeFirst();
 }
 
 export async function updateGroup(db: Kysely<DB>, id: string, changes: Omit<NewLivingGroupRow, 'id'>): Promise<void> {

@@ -25,10 +25,3 @@ export async function insertOpenAnswers(db: Kysely<DB>, rows: readonly NewOpenAn
   if (rows.length > 0) await db.insertInto('open_answer').values([...rows]).execute();
 }
 
-export async function countResponses(db: Kysely<DB>): Promise<number> {
-  const row = await db
-    .selectFrom('response')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(row.n);
-}
