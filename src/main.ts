@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import { createApp } from './app';
+import { purgeExpiredSessions } from './auth/session.service';
 import { issueSetupTokenIfNeeded } from './auth/setup.service';
 import { describeStartupError, prepare } from './bootstrap';
 import { loadConfig } from './config';
@@ -36,10 +37,11 @@ async function main(): Promise<void> {
   const setupToken = await issueSetupTokenIfNeeded(db, systemClock);
   if (setupToken) say(`\n${t(config.language, 'startup.setup-link')}\n  ${config.publicUrl}/setup/${setupToken}\n`);
 
-  // Rounds open and close on their dates; the next ones stay planned. At start, then every 10 minutes.
+  // Rounds open and close on their dates; the next ones stay planned; expired sessions go.
+  // At start, then every 10 minutes.
   const schedule = () =>
-    runSchedule(db, questionnaires, systemClock, logger).then(
-      (done) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
+    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock)]).then(
+      ([done]) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
       (error: unknown) => logger.error('schedule failed', { error }),
     );
   await schedule();

@@ -7,7 +7,7 @@ import type { Clock } from '../system';
 import type { CurrentUser } from './current-user';
 import type { AttemptLimiter } from './login-limiter';
 import { hashSecret, verifySecret } from './password';
-import { deleteSession, findLiveSession, insertSession } from './session.repository';
+import { deleteExpiredSessions, deleteSession, findLiveSession, insertSession } from './session.repository';
 import { hashToken } from './setup.service';
 import { findUserByEmail } from './user.repository';
 
@@ -83,6 +83,11 @@ export async function logout(db: Kysely<DB>, clock: Clock, user: CurrentUser): P
     await deleteSession(trx, user.sessionHash);
     await audit(trx, clock, { actorId: user.id, action: 'logout', subject: user.email });
   });
+}
+
+/** Expired sessions are refused anyway; this keeps them from piling up in the table. */
+export async function purgeExpiredSessions(db: Kysely<DB>, clock: Clock): Promise<void> {
+  await deleteExpiredSessions(db, clock.now().toISOString());
 }
 
 function toCurrentUser(row: NonNullable<Awaited<ReturnType<typeof findLiveSession>>>): CurrentUser {

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { AttemptLimiter } from '../../src/auth/login-limiter';
+import { purgeExpiredSessions } from '../../src/auth/session.service';
 import { issueSetupTokenIfNeeded } from '../../src/auth/setup.service';
 import { createUser } from '../../src/auth/user.service';
 import { createTestApp } from '../support/app';
@@ -160,6 +161,21 @@ describe('the account', () => {
       const page = await agent.get('/staff');
       await agent.post('/logout').type('form').send({ _csrf: csrfFrom(page.text) }).expect(303);
       await agent.get('/staff').set('Accept', 'text/html').expect(303);
+      expect(await ctx.db.selectFrom('staff_session').selectAll().execute()).toEqual([]);
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
+  it('refuses an expired session and purges it', async () => {
+    const ctx = await withUser();
+    try {
+      const { agent } = await signInAgent(ctx.app, 'leider@test.nl', PASSWORD);
+      await agent.get('/staff').expect(200);
+      ctx.clock.set('2026-11-23T10:00:01.000Z'); // 24 h later: past the 12-hour session
+      await agent.get('/staff').set('Accept', 'text/html').expect(303);
+      expect(await ctx.db.selectFrom('staff_session').selectAll().execute()).toHaveLength(1);
+      await purgeExpiredSessions(ctx.db, ctx.clock);
       expect(await ctx.db.selectFrom('staff_session').selectAll().execute()).toEqual([]);
     } finally {
       await ctx.cleanup();
