@@ -1,3 +1,4 @@
+import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { loadSession } from './auth/auth.middleware';
@@ -19,6 +20,8 @@ import { paths } from './paths';
 import type { QuestionnaireCatalog } from './questionnaires/questionnaire.service';
 import { roundRoutes } from './rounds/round.routes';
 import { staffRoutes } from './staff/staff.routes';
+import { SubmissionWriter } from './survey/submission.writer';
+import { SURVEY_PATHS, surveyRoutes, type SurveyTimings } from './survey/survey.routes';
 import type { Clock } from './system';
 import { userRoutes } from './auth/users.routes';
 import type { PageRenderer } from './views/render';
@@ -31,8 +34,14 @@ export interface AppDeps {
   readonly views: PageRenderer;
   readonly logger: Logger;
   readonly clock: Clock;
+  /** The server's secret key (`secret.ts`): keys code hashes, signs survey tickets. */
+  readonly secret: Buffer;
   /** Login attempts; shared so a test can see or reset it. */
   readonly limiter?: AttemptLimiter;
+  /** Stores survey answers with group commit; one per database. */
+  readonly writer?: SubmissionWriter;
+  /** Tablet idle timings (tests shorten them). */
+  readonly survey?: SurveyTimings;
 }
 
 /** Everything is served by this server: no inline script, no external origin (SPEC §5, §7). */
@@ -55,28 +64,31 @@ const contentSecurityPolicy = {
 /** Builds the Express app: routers, views, static files and the one error handler. Never listens. */
 export function createApp(deps: AppDeps): Express {
   const secure = deps.config.publicUrl.startsWith('https:');
-  const routeDeps = { ...deps, limiter: deps.limiter ?? new AttemptLimiter(deps.clock) };
+  const routeDeps = { ...deps, limiter: deps.limiter ?? new AttemptLimiter(deps.clock), writer: deps.writer ?? new SubmissionWriter(deps.db, deps.logger) };
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
   app.use(requestLog(deps.logger));
+  // Small pages on weak Wi-Fi (SPEC §5): gzip what is worth it.
+  app.use(compression({ threshold: 1024 }));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
   app.use(parseCookies);
-  app.use(languageMiddleware(deps.config.language, secure));
+  app.use(languageMiddleware(deps.config.language, secure, (path) => SURVEY_PATHS.test(path)));
   app.use(loadSession(deps.db, deps.clock));
   app.use(csrfProtection(secure));
-  // Staff pages are personal: never cached by a browser or proxy.
+  // Staff pages are personal and survey pages hold answers: never cached by a browser or proxy.
   app.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
     next();
   });
 
   app.get('/', (_req, res) => sendPage(res, deps.views, 'home'));
+  app.use(surveyRoutes(routeDeps));
   app.use(authRoutes(routeDeps));
   app.use(staffRoutes(routeDeps));
   app.use(organisationRoutes(routeDeps));

@@ -6,11 +6,14 @@ import { StartupError } from './errors';
 import { tBoth } from './i18n/messages';
 import { loadQuestionnaires, type QuestionnaireProblem } from './questionnaires/questionnaire.loader';
 import { QuestionnaireCatalog, registerQuestionnaires } from './questionnaires/questionnaire.service';
+import { loadOrCreateSecret } from './secret';
 import type { Clock } from './system';
 
 export interface Prepared {
   readonly db: Database;
   readonly questionnaires: QuestionnaireCatalog;
+  /** The server's secret key, read (or created on first start) from `config.secretFile`. */
+  readonly secret: Buffer;
   /** Migrations this start ran. */
   readonly migrated: readonly string[];
 }
@@ -30,13 +33,14 @@ function questionnaireError(problems: readonly QuestionnaireProblem[]): StartupE
 export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
   const loaded = loadQuestionnaires(config.surveysDir, config.language);
   if (!loaded.ok) throw questionnaireError(loaded.problems);
+  const secret = loadOrCreateSecret(config.secretFile);
 
   const db = await openDatabaseChecked(config);
   try {
     const migrated = await migrateToLatest(db);
     const problems = await registerQuestionnaires(db, loaded.questionnaires, clock, config.language);
     if (problems.length > 0) throw questionnaireError(problems);
-    return { db, questionnaires: new QuestionnaireCatalog(loaded.questionnaires), migrated };
+    return { db, questionnaires: new QuestionnaireCatalog(loaded.questionnaires), secret, migrated };
   } catch (error) {
     await db.destroy();
     throw error;

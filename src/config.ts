@@ -30,6 +30,7 @@ const envSchema = z.object({
   LANGUAGE: z.enum(['nl', 'en']).default('nl'),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   CHROMIUM_PATH: z.string().min(1).optional(),
+  SECRET_FILE: z.string().min(1).optional(),
 });
 
 export type Language = 'nl' | 'en';
@@ -44,6 +45,8 @@ export interface Config {
   readonly language: Language;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly chromiumPath: string | undefined;
+  /** The server's secret key (see `secret.ts`); beside the database unless set. */
+  readonly secretFile: string;
 }
 
 /** `sqlite:relative/file`, `file:…` or a bare path; `:memory:` for tests. */
@@ -60,15 +63,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new StartupError(tBoth('startup.config-invalid'), problemsFromZod(parsed.error));
   }
   const e = parsed.data;
+  const databaseFile = sqliteFile(e.DATABASE_URL);
+  const dataDir = databaseFile === ':memory:' ? path.join(paths.root, 'data') : path.dirname(databaseFile);
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: Object.freeze({ kind: 'sqlite' as const, file: sqliteFile(e.DATABASE_URL) }),
+    database: Object.freeze({ kind: 'sqlite' as const, file: databaseFile }),
     anonymityK: e.ANONYMITY_K,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     surveysDir: path.resolve(paths.root, e.SURVEYS_DIR),
     language: e.LANGUAGE,
     logLevel: e.LOG_LEVEL,
     chromiumPath: e.CHROMIUM_PATH,
+    secretFile: e.SECRET_FILE ? path.resolve(paths.root, e.SECRET_FILE) : path.join(dataDir, 'leefklimaat.key'),
   });
 }

@@ -10,18 +10,20 @@ import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
 import { runSchedule } from './rounds/round.service';
+import { SubmissionWriter } from './survey/submission.writer';
 import { createPageRenderer } from './views/render';
 
 /** load config → check questionnaires → open and migrate db → createApp → listen; clean shutdown. */
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger(config.logLevel);
-  const { db, questionnaires, migrated } = await prepare(config, systemClock);
+  const { db, questionnaires, secret, migrated } = await prepare(config, systemClock);
   const say = (line: string) => process.stdout.write(line + '\n');
   if (migrated.length > 0) say(t(config.language, 'startup.migrated', { names: migrated.join(', ') }));
 
   const views = createPageRenderer(paths.views);
-  const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock });
+  const writer = new SubmissionWriter(db, logger);
+  const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer });
   // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
   // as a started server.
   const server: Server = createServer(app);
@@ -56,7 +58,7 @@ async function main(): Promise<void> {
     logger.info('shutdown', { signal });
     // Finish requests in flight, then close the database (which waits for a running transaction).
     server.close(() => {
-      db.destroy().then(
+      writer.idle().then(() => db.destroy()).then(
         () => process.exit(0),
         (error: unknown) => {
           logger.error('closing the database failed', { error });

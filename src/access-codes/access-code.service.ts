@@ -21,7 +21,7 @@ export interface CodeSheet {
  * A sheet of one-time codes for one group in a planned or open round: places + spares. The codes
  * are returned once, for printing; only their hashes are kept, with no link to any response.
  */
-export async function generateSheet(db: Kysely<DB>, clock: Clock, user: CurrentUser, roundId: string, groupId: string, spares: number): Promise<CodeSheet> {
+export async function generateSheet(db: Kysely<DB>, clock: Clock, secret: Buffer, user: CurrentUser, roundId: string, groupId: string, spares: number): Promise<CodeSheet> {
   return db.transaction().execute(async (trx) => {
     const round = await findRound(trx, institutionOf(user), roundId);
     if (!round) throw new NotFoundError();
@@ -31,7 +31,7 @@ export async function generateSheet(db: Kysely<DB>, clock: Clock, user: CurrentU
     const codes = new Set<string>();
     while (codes.size < group.places + spares) codes.add(generateCode());
     const sheetId = randomId();
-    await insertCodes(trx, [...codes].map((code) => ({ code_hash: hashCode(code), round_id: roundId, group_id: groupId, sheet_id: sheetId })));
+    await insertCodes(trx, [...codes].map((code) => ({ code_hash: hashCode(secret, code), round_id: roundId, group_id: groupId, sheet_id: sheetId })));
     await audit(trx, clock, { actorId: user.id, action: 'codes-generated', subject: round.period, details: { group: group.group_name, codes: codes.size } });
     return { sheetId, period: round.period, groupName: group.group_name, locationName: group.location_name, codes: [...codes] };
   });

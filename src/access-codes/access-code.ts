@@ -1,4 +1,5 @@
-import { createHash, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
+import { keyedHash } from '../secret';
 
 /**
  * One-time codes for young people (SPEC §5): 8 characters in two groups of four, from an
@@ -24,7 +25,11 @@ export function normaliseCode(input: string): string {
     .replace(/B/g, '8');
 }
 
-/** Only the hash is stored; the printed sheet is the only copy of the codes themselves. */
-export function hashCode(code: string): string {
-  return createHash('sha256').update(normaliseCode(code)).digest('hex');
+/**
+ * Only the hash is stored; the printed sheet is the only copy of the codes themselves. Keyed with
+ * the server's secret (kept outside the database): with 28^8 codes an unkeyed hash could be searched
+ * exhaustively by anyone holding a copy of the database.
+ */
+export function hashCode(secret: Buffer, code: string): string {
+  return keyedHash(secret, 'access-code', normaliseCode(code));
 }

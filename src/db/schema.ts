@@ -20,6 +20,7 @@ import type {
   TalkRequestTable,
 } from '../responses/response.table';
 import type { RoundGroupTable, RoundTable } from '../rounds/round.table';
+import type { TabletSessionTable } from '../survey/survey.table';
 
 /** The whole schema as Kysely sees it; each table's type lives with its feature. */
 export interface DB {
@@ -38,6 +39,7 @@ export interface DB {
   submission_receipt: SubmissionReceiptTable;
   access_code: AccessCodeTable;
   talk_request: TalkRequestTable;
+  tablet_session: TabletSessionTable;
   staff_user: StaffUserTable;
   staff_user_group: StaffUserGroupTable;
   staff_session: StaffSessionTable;

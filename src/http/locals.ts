@@ -12,6 +12,8 @@ declare global {
       /** The token forms must send back (`_csrf`). */
       csrfToken: string;
       cookies: Record<string, string | undefined>;
+      /** The page layout: young people's survey pages have their own, without staff navigation. */
+      layout?: 'main' | 'survey';
     }
   }
 }

@@ -24,10 +24,10 @@ function navFor(user: CurrentUser | undefined): NavItem[] {
 
 /** Renders a page in the layout with what every page needs: language, user, CSRF token, navigation. */
 export function sendPage(res: Response, views: PageRenderer, page: string, context: Record<string, unknown> = {}, status = 200): void {
-  const { lang, user, csrfToken } = res.locals;
+  const { lang, user, csrfToken, layout } = res.locals;
   const path = res.req.path;
   const nav = navFor(user).map((item) => ({ ...item, current: path === item.href || path.startsWith(`${item.href}/`) }));
-  res.status(status).type('html').send(views.render(page, { lang, user, csrfToken, nav, ...context }));
+  res.status(status).type('html').send(views.render(page, { lang, user, csrfToken, nav, layout, ...context }));
 }
 
 /** Field → first message in the reader's language, for showing each problem beside its field. */

@@ -1,6 +1,7 @@
 import type { Language } from '../config';
 import { validationMessages } from './validation.messages';
 import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
+import { surveyMessages } from './survey.messages';
 
 /**
  * The message catalog: every text a user reads, Dutch first, English beside it.
@@ -57,6 +58,7 @@ const coreMessages = {
     en: 'No administrator yet. Create the first administrator with this one-time link:',
   },
   'startup.migrated': { nl: 'Database bijgewerkt: {names}', en: 'Database migrated: {names}' },
+  'startup.secret-unusable': { nl: 'Het sleutelbestand van de server kan niet gebruikt worden', en: 'The server key file cannot be used' },
   'startup.stopping': { nl: 'Leefklimaat stopt…', en: 'Leefklimaat is stopping…' },
   'cli.valid': { nl: '{count} vragenlijst(en) in orde: {keys}', en: '{count} questionnaire(s) valid: {keys}' },
   'cli.migrated': { nl: 'Migraties uitgevoerd: {names}', en: 'Migrations run: {names}' },
@@ -89,7 +91,7 @@ const coreMessages = {
   },
 } as const;
 
-export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 

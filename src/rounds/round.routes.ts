@@ -18,6 +18,7 @@ interface Deps {
   readonly views: PageRenderer;
   readonly clock: Clock;
   readonly questionnaires: QuestionnaireCatalog;
+  readonly secret: Buffer;
 }
 
 const MANAGERS = ['administrator', 'manager'] as const;
@@ -99,7 +100,7 @@ export function roundRoutes(deps: Deps): Router {
     const { own } = await codeGroups(res, String(req.params['id']));
     if (own && !own.has(form.data.groupId)) throw new Forbidden();
     try {
-      const sheet = await generateSheet(deps.db, deps.clock, res.locals.user!, String(req.params['id']), form.data.groupId, form.data.spares);
+      const sheet = await generateSheet(deps.db, deps.clock, deps.secret, res.locals.user!, String(req.params['id']), form.data.groupId, form.data.spares);
       sendPage(res, deps.views, 'code-sheet', { title: 'codes.sheet-title', sheet, surveyUrl: `${res.req.protocol}://${res.req.get('host')}/code` });
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;

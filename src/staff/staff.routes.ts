@@ -1,15 +1,21 @@
 import { Router } from 'express';
 import type { Kysely } from 'kysely';
-import { ALL_ROLES, requireRole } from '../auth/auth.middleware';
+import { audit } from '../audit/audit.service';
+import { ALL_ROLES, STAFF_ROLES, requireRole } from '../auth/auth.middleware';
 import { ownGroupIds } from '../auth/user.service';
 import type { DB } from '../db/schema';
+import { NotFoundError } from '../errors';
 import { sendPage } from '../http/page';
+import { institutionOf } from '../organisation/organisation.service';
+import { listOpenTalkRequests, markTalkRequestHandled } from '../survey/survey.repository';
+import type { Clock } from '../system';
 import { listRoundViews } from '../rounds/round.service';
 import type { PageRenderer } from '../views/render';
 
 interface Deps {
   readonly db: Kysely<DB>;
   readonly views: PageRenderer;
+  readonly clock: Clock;
 }
 
 /**
@@ -27,7 +33,19 @@ export function staffRoutes(deps: Deps): Router {
     const current = rounds.find((r) => r.status === 'open');
     const next = [...rounds].reverse().find((r) => r.status === 'planned');
     const lastClosed = rounds.find((r) => r.status === 'closed');
-    sendPage(res, deps.views, 'staff-home', { title: 'nav.home', current, next, lastClosed, isGroupLeader: user.role === 'group_leader', noGroups: own?.size === 0 });
+    const talkRequests = await listOpenTalkRequests(deps.db, institutionOf(user), own ? [...own] : undefined);
+    sendPage(res, deps.views, 'staff-home', { title: 'nav.home', current, next, lastClosed, talkRequests, isGroupLeader: user.role === 'group_leader', noGroups: own?.size === 0 });
+  });
+
+  router.post('/talk-requests/:id/handled', requireRole(...STAFF_ROLES), async (req, res) => {
+    const user = res.locals.user!;
+    const own = user.role === 'group_leader' ? await ownGroupIds(deps.db, user.id) : undefined;
+    await deps.db.transaction().execute(async (trx) => {
+      const group = await markTalkRequestHandled(trx, String(req.params['id']), institutionOf(user), own);
+      if (!group) throw new NotFoundError();
+      await audit(trx, deps.clock, { actorId: user.id, action: 'talk-request-handled', subject: group });
+    });
+    res.redirect(303, '/staff');
   });
   return router;
 }

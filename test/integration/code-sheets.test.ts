@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
 import { sql } from 'kysely';
 import request from 'supertest';
@@ -34,16 +35,23 @@ async function codeRows(db: Database) {
   return db.selectFrom('access_code').selectAll().orderBy('code_hash').execute();
 }
 
+const SECRET = Buffer.alloc(32, 7);
+
 describe('a typed code', () => {
   it('treats case, spaces, dashes and look-alike characters as the same code', () => {
     expect(normaliseCode('ut4c cnqa')).toBe('UT4CCNQA');
-    expect(hashCode('ut4c cnqa')).toBe(hashCode('UT4C-CNQA'));
-    expect(hashCode(' ut4c-cnqa ')).toBe(hashCode('UT4CCNQA'));
+    expect(hashCode(SECRET, 'ut4c cnqa')).toBe(hashCode(SECRET, 'UT4C-CNQA'));
+    expect(hashCode(SECRET, ' ut4c-cnqa ')).toBe(hashCode(SECRET, 'UT4CCNQA'));
     expect(normaliseCode('OoIiLlSsBb')).toBe(normaliseCode('0011115588'));
-    expect(hashCode('AOIL-SB7X')).toBe(hashCode('a01l-5b7x'));
-    expect(hashCode('A0I1-S8B7')).toBe(hashCode('AO11-58B7'));
-    expect(hashCode('UT4C-CNQA')).not.toBe(hashCode('UT4C-CNQE'));
-    expect(hashCode('UT4C-CNQA')).toMatch(/^[0-9a-f]{64}$/);
+    expect(hashCode(SECRET, 'AOIL-SB7X')).toBe(hashCode(SECRET, 'a01l-5b7x'));
+    expect(hashCode(SECRET, 'A0I1-S8B7')).toBe(hashCode(SECRET, 'AO11-58B7'));
+    expect(hashCode(SECRET, 'UT4C-CNQA')).not.toBe(hashCode(SECRET, 'UT4C-CNQE'));
+    expect(hashCode(SECRET, 'UT4C-CNQA')).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('is hashed with the server key, so the database alone does not reveal which codes exist', () => {
+    expect(hashCode(Buffer.alloc(32, 8), 'UT4C-CNQA')).not.toBe(hashCode(SECRET, 'UT4C-CNQA'));
+    expect(hashCode(SECRET, 'UT4C-CNQA')).not.toBe(createHash('sha256').update('UT4CCNQA').digest('hex'));
   });
 });
 
@@ -78,7 +86,7 @@ describe('code sheets', () => {
 
     const rows = await codeRows(ctx.db);
     expect(rows).toHaveLength(10);
-    expect(rows.map((r) => r.code_hash).sort()).toEqual(codes.map(hashCode).sort());
+    expect(rows.map((r) => r.code_hash).sort()).toEqual(codes.map((c) => hashCode(ctx.secret, c)).sort());
     expect(new Set(rows.map((r) => r.sheet_id)).size).toBe(1);
     for (const row of rows) expect(row).toMatchObject({ round_id: org.roundId, group_id: org.groups[0], used: 0 });
 
@@ -110,9 +118,9 @@ describe('code sheets', () => {
   it('voids a sheet by deleting all its codes, leaving no trace of how many were used, and audits without codes', async () => {
     const kept = printedCodes((await generate('manager', org.groups[0]!).expect(200)).text);
     const lost = printedCodes((await generate('manager', org.groups[0]!).expect(200)).text);
-    const sheetOf = async (code: string) => (await ctx.db.selectFrom('access_code').select('sheet_id').where('code_hash', '=', hashCode(code)).executeTakeFirstOrThrow()).sheet_id;
+    const sheetOf = async (code: string) => (await ctx.db.selectFrom('access_code').select('sheet_id').where('code_hash', '=', hashCode(ctx.secret, code)).executeTakeFirstOrThrow()).sheet_id;
     const lostSheet = await sheetOf(lost[0]!);
-    const usedHashes = lost.slice(0, 3).map(hashCode);
+    const usedHashes = lost.slice(0, 3).map((c) => hashCode(ctx.secret, c));
     await ctx.db.updateTable('access_code').set({ used: 1 }).where('code_hash', 'in', usedHashes).execute();
 
     await voidSheet('manager', lostSheet).expect(303).expect('location', `/rounds/${org.roundId}/codes?voided`);
@@ -129,7 +137,7 @@ describe('code sheets', () => {
     for (const code of [...kept, ...lost]) {
       expect(details).not.toContain(code);
       expect(details).not.toContain(normaliseCode(code));
-      expect(details).not.toContain(hashCode(code).toUpperCase());
+      expect(details).not.toContain(hashCode(ctx.secret, code).toUpperCase());
     }
   });
 

@@ -174,7 +174,7 @@ describe('the round scheduler', () => {
     ctx.clock.set('2027-03-01T10:00:00.000Z');
     await step();
     const round = await roundByPeriod(ctx.db, institutionId, '2027-H1');
-    const sheet = await generateSheet(ctx.db, ctx.clock, await insertManager(ctx.db, institutionId), round.id, groupIds[0]!, 2);
+    const sheet = await generateSheet(ctx.db, ctx.clock, Buffer.alloc(32, 1), await insertManager(ctx.db, institutionId), round.id, groupIds[0]!, 2);
     expect(sheet.codes).toHaveLength(10);
 
     ctx.clock.set('2027-04-01T06:00:00.000Z');

@@ -1,5 +1,6 @@
 import type { Express } from 'express';
-import { createApp } from '../../src/app';
+import { randomBytes } from 'node:crypto';
+import { createApp, type AppDeps } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { paths } from '../../src/paths';
@@ -9,7 +10,7 @@ import { createPageRenderer } from '../../src/views/render';
 import { createTestDatabase, fixedClock } from './db';
 
 /** The real app on a fresh, migrated database with the shipped questionnaires registered. */
-export async function createTestApp(env: NodeJS.ProcessEnv = {}) {
+export async function createTestApp(env: NodeJS.ProcessEnv = {}, overrides: Partial<Pick<AppDeps, 'survey' | 'limiter' | 'logger'>> = {}) {
   const testDb = await createTestDatabase();
   const config: Config = loadConfig({ DATABASE_URL: testDb.file, LOG_LEVEL: 'silent', ...env });
   const loaded = loadQuestionnaires(paths.surveys, 'en');
@@ -17,6 +18,7 @@ export async function createTestApp(env: NodeJS.ProcessEnv = {}) {
   const clock = fixedClock('2026-11-22T10:00:00.000Z');
   await registerQuestionnaires(testDb.db, loaded.questionnaires, clock, 'en');
   const questionnaires = new QuestionnaireCatalog(loaded.questionnaires);
-  const app: Express = createApp({ config, db: testDb.db, questionnaires, views: createPageRenderer(paths.views), logger: silentLogger, clock });
-  return { app, config, clock, questionnaires, ...testDb };
+  const secret = randomBytes(32);
+  const app: Express = createApp({ config, db: testDb.db, questionnaires, views: createPageRenderer(paths.views), logger: silentLogger, clock, secret, ...overrides });
+  return { app, config, clock, questionnaires, secret, ...testDb };
 }
