@@ -33,10 +33,10 @@ function questionnaireError(problems: readonly QuestionnaireProblem[]): StartupE
 export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
   const loaded = loadQuestionnaires(config.surveysDir, config.language);
   if (!loaded.ok) throw questionnaireError(loaded.problems);
-  const secret = loadOrCreateSecret(config.secretFile);
 
   const db = await openDatabaseChecked(config);
   try {
+    const secret = loadOrCreateSecret(config.secretFile);
     const migrated = await migrateToLatest(db);
     const problems = await registerQuestionnaires(db, loaded.questionnaires, clock, config.language);
     if (problems.length > 0) throw questionnaireError(problems);

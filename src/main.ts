@@ -11,6 +11,7 @@ import { systemClock } from './system';
 import { paths } from './paths';
 import { runSchedule } from './rounds/round.service';
 import { SubmissionWriter } from './survey/submission.writer';
+import { deleteTabletSessionsOfClosedRounds } from './survey/survey.repository';
 import { createPageRenderer } from './views/render';
 
 /** load config → check questionnaires → open and migrate db → createApp → listen; clean shutdown. */
@@ -39,10 +40,11 @@ async function main(): Promise<void> {
   const setupToken = await issueSetupTokenIfNeeded(db, systemClock);
   if (setupToken) say(`\n${t(config.language, 'startup.setup-link')}\n  ${config.publicUrl}/setup/${setupToken}\n`);
 
-  // Rounds open and close on their dates; the next ones stay planned; expired sessions go.
+  // Rounds open and close on their dates; the next ones stay planned; expired sessions and the
+  // tablets of closed rounds go.
   // At start, then every 10 minutes.
   const schedule = () =>
-    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock)]).then(
+    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock), deleteTabletSessionsOfClosedRounds(db)]).then(
       ([done]) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
       (error: unknown) => logger.error('schedule failed', { error }),
     );

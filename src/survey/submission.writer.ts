@@ -58,6 +58,8 @@ function shuffled<T>(rows: readonly T[]): T[] {
 export class SubmissionWriter {
   #queue: Pending[] = [];
   #writing: Promise<void> | undefined;
+  /** Transactions committed and submissions they held: how well group commit is grouping. */
+  readonly stats = { transactions: 0, submissions: 0 };
 
   constructor(
     private readonly db: Kysely<DB>,
@@ -82,6 +84,8 @@ export class SubmissionWriter {
       const batch = this.#queue.splice(0, this.options.maxBatch);
       try {
         const outcomes = await this.db.transaction().execute((trx) => writeBatch(trx, batch.map((p) => p.submission)));
+        this.stats.transactions += 1;
+        this.stats.submissions += batch.length;
         batch.forEach((p, i) => p.resolve(outcomes[i]!));
       } catch (error) {
         if (batch.length === 1) {

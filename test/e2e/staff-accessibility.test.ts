@@ -1,4 +1,3 @@
-import type { AxeResults, Result } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'puppeteer';
 import type { Role } from '../../src/auth/auth.table';
 import { insertUser, replaceUserGroups } from '../../src/auth/user.repository';
@@ -9,6 +8,7 @@ import { listRounds } from '../../src/rounds/round.repository';
 import { runSchedule } from '../../src/rounds/round.service';
 import { randomId } from '../../src/system';
 import { createTestApp } from '../support/app';
+import { describeViolations, runAxe } from '../support/axe';
 import { serve } from '../support/server';
 import { sessionFor } from '../support/staff';
 
@@ -122,16 +122,6 @@ const cases: PageCase[] = [
   { name: 'rounds', viewport: 'tablet', lang: 'en', role: 'manager', path: () => '/rounds' },
 ];
 
-/** One line per failing element, so the test output says exactly what to fix. */
-function describeViolations(violations: readonly Result[]): string {
-  return violations
-    .map((v) => {
-      const nodes = v.nodes.map((n) => `    - ${n.target.join(' ')}${n.failureSummary ? `\n      ${n.failureSummary.replace(/\n/g, '\n      ')}` : ''}`);
-      return `${v.id} [${v.impact ?? 'n/a'}]: ${v.help} (${v.helpUrl})\n${nodes.join('\n')}`;
-    })
-    .join('\n');
-}
-
 describe('staff pages have no axe-core violations in Chromium', () => {
   let ctx: Awaited<ReturnType<typeof createTestApp>>;
   let served: Awaited<ReturnType<typeof serve>> | undefined;
@@ -139,7 +129,6 @@ describe('staff pages have no axe-core violations in Chromium', () => {
   let base: string;
   let ids: Ids;
   const sessions = {} as Record<Role, string>;
-  const axePath = require.resolve('axe-core');
 
   beforeAll(async () => {
     ctx = await createTestApp();
@@ -223,12 +212,7 @@ describe('staff pages have no axe-core violations in Chromium', () => {
         expect(await page.$eval('html', (el) => el.lang)).toBe(c.lang ?? 'nl');
         if (c.role) expect(new URL(page.url()).pathname).not.toBe('/login');
 
-        await page.addScriptTag({ path: axePath });
-        const results = (await page.evaluate(() =>
-          (window as unknown as { axe: typeof import('axe-core') }).axe.run(document, {
-            runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'],
-          }),
-        )) as AxeResults;
+        const results = await runAxe(page);
         const report = describeViolations(results.violations);
         expect(report).toBe('');
         // axe checked something real: the rules ran and found elements that pass.

@@ -11,6 +11,11 @@ const signedIn = 'administrator manager group_leader municipality_viewer';
 const staff = 'administrator manager group_leader';
 const managers = 'administrator manager';
 const admins = 'administrator';
+/**
+ * The survey's ticket routes: what opens them is a signed ticket in a cookie (a one-time code, a
+ * tablet, or "just sent"), never a role. Without one, everybody — staff included — is refused.
+ */
+const ticketOnly = '';
 
 /**
  * Who may use each route. A route added without an entry here fails the first test, so every new
@@ -60,6 +65,20 @@ const MATRIX: Record<string, string> = {
   'POST /users': admins,
   'POST /users/:id': admins,
   'GET /audit': admins,
+  // The young people's pages: open to anyone (a page without a ticket sends them to the code entry).
+  'GET /code': everyone,
+  'POST /code': everyone,
+  'GET /survey': everyone,
+  'GET /survey/questions': everyone,
+  'POST /survey/submit': ticketOnly,
+  'GET /survey/thanks': everyone,
+  'GET /survey/talk': everyone,
+  'POST /survey/talk': ticketOnly,
+  // Tablet mode: started by staff for a group; left by whoever holds the tablet (PIN or login).
+  'POST /tablet/start': staff,
+  'GET /tablet/leave': everyone,
+  'POST /tablet/leave': everyone,
+  'POST /talk-requests/:id/handled': staff,
 };
 
 interface Layer {
@@ -107,6 +126,7 @@ describe('the role × route matrix', () => {
       .replace('/municipalities/:id', `/municipalities/${org.municipalityId}`)
       .replace('/users/:id', `/users/${org.users.manager.id}`)
       .replace('/rounds/:id', `/rounds/${org.roundId}`)
+      .replace('/talk-requests/:id', '/talk-requests/no-such-request')
       .replace(':sheetId', 'no-such-sheet')
       .replace(':token', 'no-such-token');
 

@@ -1,0 +1,394 @@
+/**
+ * `npm run bench:submit`: submissions per second and their latency on the real, running server
+ * (`src/main.ts` as its own process, on a seeded database in a temporary folder), with many
+ * tablets sending at once — beside the raw `sqlite3` driver's transaction rate (one response and
+ * its 32 answers per transaction, synchronous=FULL, WAL; the same unit as `bench:db`), measured in
+ * the same run on the same disk, so the server's figure can be read against what the disk allows.
+ *
+ * Each client is a loop: `POST /survey/submit?lang=nl` as the survey page's script sends it (JSON,
+ * the tablet's cookie, the CSRF header), wait for the answer, send the next — no pause, so
+ * `clients` requests are always in flight (a closed loop: by Little's law the mean latency is
+ * clients ÷ throughput). The clients share the tablets (`groups` of them, one per group) and one
+ * keep-alive agent with a socket per client. Every submission is all 32 items answered 1–5.
+ *
+ * Rounds: raw driver for a few seconds, then one HTTP run (warm-up, then the measured window);
+ * `runs` rounds. The machine is small and noisy, so each figure is the median over the runs.
+ * In the measured window: throughput = responses completed ÷ window; latency = send → last byte
+ * of the answer, of those same responses. After the server is stopped (SIGTERM), its database is
+ * opened read-only and must hold exactly one response (with 32 answers) and one receipt per 200
+ * the clients got, warm-up included; any other status or a network error is an error. The process
+ * exits non-zero when anything does not add up.
+ *
+ * The LAST line of stdout is one JSON object:
+ *   {"submissions_per_s": …, "p50_ms": …, "p99_ms": …, "raw_tx_per_s": …}
+ *
+ * Knobs (environment, all optional): BENCH_DIR (default os.tmpdir(); use a real disk),
+ * BENCH_CLIENTS (100), BENCH_GROUPS (4 tablets), BENCH_RUNS (3), BENCH_WARMUP_SECONDS (2),
+ * BENCH_SECONDS (10, the measured window), BENCH_RAW_SECONDS (2.5 per round), BENCH_SERVER=dist
+ * (run `dist/src/main.js`; build first), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile
+ * there when it stops).
+ */
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import sqlite3 from 'sqlite3';
+import {
+  ANSWERS_PER_RESPONSE,
+  benchDir,
+  countRows,
+  envNumber,
+  fmtInt,
+  fmtMs,
+  freePort,
+  loadQuestionnaire,
+  measure,
+  measureFor,
+  median,
+  memoryBacked,
+  percentile,
+  rawClose,
+  rawGet,
+  rawOpen,
+  rawTarget,
+  seedSurvey,
+  startServer,
+  table,
+  type Run,
+  type RunningServer,
+  type SeededSurvey,
+  type Target,
+} from './support';
+
+// ---------------------------------------------------------------------------------------------
+// Settings
+
+const settings = {
+  clients: Math.round(envNumber('BENCH_CLIENTS', 100, 1)),
+  groups: Math.round(envNumber('BENCH_GROUPS', 4, 1)),
+  runs: Math.round(envNumber('BENCH_RUNS', 3, 1)),
+  warmupMs: envNumber('BENCH_WARMUP_SECONDS', 2, 0) * 1000,
+  measureMs: envNumber('BENCH_SECONDS', 10, 0.5) * 1000,
+  rawMs: envNumber('BENCH_RAW_SECONDS', 2.5, 0.1) * 1000,
+  rawWarmup: 200,
+  cpuProf: process.env['BENCH_CPU_PROF'] || undefined,
+} as const;
+
+const BUDGET = { submissionsPerS: 1000, p99Ms: 50 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// HTTP
+
+interface Answer {
+  readonly status: number;
+  readonly body: string;
+  readonly setCookie: readonly string[];
+}
+
+function send(agent: http.Agent, base: URL, method: 'GET' | 'POST', pathAndQuery: string, headers: http.OutgoingHttpHeaders, body?: string): Promise<Answer> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ agent, host: base.hostname, port: base.port, method, path: pathAndQuery, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), setCookie: res.headers['set-cookie'] ?? [] }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** What a tablet needs to send: its cookie, the CSRF token the questions page set, and the ids the page carries. */
+interface Sender {
+  readonly headersFor: (length: number) => http.OutgoingHttpHeaders;
+  /** The JSON body after `{"submissionId":"<id>"`, for each of a few answer sets. */
+  readonly tails: readonly string[];
+}
+
+async function senderFor(agent: http.Agent, base: URL, seeded: SeededSurvey, tablet: SeededSurvey['tablets'][number], itemIds: readonly string[]): Promise<Sender> {
+  const page = await send(agent, base, 'GET', '/survey/questions?lang=nl', { cookie: tablet.cookie });
+  if (page.status !== 200) throw new Error(`GET /survey/questions answered ${page.status}: ${page.body.slice(0, 300)}`);
+  if (!page.body.includes(`name="groupId" value="${tablet.groupId}"`)) throw new Error('the questions page is not for the tablet’s group');
+  const csrf = page.setCookie.map((c) => /^lk_csrf=([^;]+)/.exec(c)?.[1]).find((v) => v !== undefined);
+  if (!csrf) throw new Error(`GET /survey/questions set no lk_csrf cookie (Set-Cookie: ${JSON.stringify(page.setCookie)})`);
+  const cookie = `${tablet.cookie}; lk_csrf=${csrf}`;
+  const tails = Array.from({ length: 64 }, () => {
+    const answers = Object.fromEntries(itemIds.map((id) => [id, 1 + Math.floor(Math.random() * 5)]));
+    return `,"roundId":${JSON.stringify(seeded.roundId)},"groupId":${JSON.stringify(tablet.groupId)},"answers":${JSON.stringify(answers)},"open":{}}`;
+  });
+  return {
+    tails,
+    headersFor: (length) => ({
+      'content-type': 'application/json',
+      accept: 'application/json',
+      'x-csrf-token': csrf,
+      cookie,
+      'content-length': length,
+    }),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// One HTTP run: warm-up, measured window, drain
+
+interface HttpRun {
+  readonly measured: number;
+  readonly windowMs: number;
+  readonly perS: number;
+  /** Latencies (ms) of the responses completed in the measured window. */
+  readonly latencies: Float64Array;
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  readonly mean: number;
+  /** Every answer of the run, warm-up and drain included. */
+  readonly total: number;
+  readonly ok: number;
+  readonly errors: Map<string, number>;
+  /** CPU use over the measured window, as a share of one core (undefined where /proc is missing). */
+  readonly serverCpu: number | undefined;
+  readonly clientCpu: number;
+}
+
+/** utime + stime of a process, in seconds, from /proc (Linux; USER_HZ is 100 there in practice). */
+function processCpuSeconds(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[], serverPid: number): Promise<HttpRun> {
+  const ends: number[] = [];
+  const latencies: number[] = [];
+  const errors = new Map<string, number>();
+  let total = 0;
+  let ok = 0;
+  let windowStart = Infinity;
+  let windowEnd = Infinity;
+  let stop = false;
+
+  const client = async (i: number) => {
+    const sender = senders[i % senders.length]!;
+    let n = i;
+    while (!stop) {
+      const body = `{"submissionId":"${randomUUID()}"${sender.tails[n++ % sender.tails.length]}`;
+      const started = performance.now();
+      let failure: string | undefined;
+      try {
+        const answer = await send(agent, base, 'POST', '/survey/submit?lang=nl', sender.headersFor(Buffer.byteLength(body)), body);
+        if (answer.status !== 200) failure = `HTTP ${answer.status} ${answer.body.slice(0, 120)}`;
+        else if (!answer.body.includes('"ok":true')) failure = `HTTP 200 without ok: ${answer.body.slice(0, 120)}`;
+      } catch (error) {
+        failure = `network: ${error instanceof Error ? error.message : String(error)}`;
+      }
+      const ended = performance.now();
+      total++;
+      if (failure === undefined) ok++;
+      else errors.set(failure, (errors.get(failure) ?? 0) + 1);
+      if (ended >= windowStart && ended <= windowEnd) {
+        ends.push(ended);
+        latencies.push(ended - started);
+      }
+    }
+  };
+
+  const loops = Array.from({ length: settings.clients }, (_, i) => client(i));
+  await new Promise((resolve) => setTimeout(resolve, settings.warmupMs));
+  windowStart = performance.now();
+  const cpuBefore = { server: processCpuSeconds(serverPid), client: process.cpuUsage() };
+  await new Promise((resolve) => setTimeout(resolve, settings.measureMs));
+  windowEnd = performance.now();
+  const cpuServerAfter = processCpuSeconds(serverPid);
+  const cpuClient = process.cpuUsage(cpuBefore.client);
+  stop = true;
+  await Promise.all(loops);
+
+  const windowMs = windowEnd - windowStart;
+  const lat = Float64Array.from(latencies);
+  return {
+    measured: lat.length,
+    windowMs,
+    perS: (lat.length * 1000) / windowMs,
+    latencies: lat,
+    p50: percentile(lat, 50),
+    p99: percentile(lat, 99),
+    max: lat.reduce((m, x) => Math.max(m, x), 0),
+    mean: lat.reduce((s, x) => s + x, 0) / Math.max(1, lat.length),
+    total,
+    ok,
+    errors,
+    serverCpu: cpuBefore.server !== undefined && cpuServerAfter !== undefined ? (cpuServerAfter - cpuBefore.server) / (windowMs / 1000) : undefined,
+    clientCpu: (cpuClient.user + cpuClient.system) / 1e6 / (windowMs / 1000),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function countReceipts(file: string): Promise<number> {
+  const db = await rawOpen(file, sqlite3.OPEN_READONLY);
+  try {
+    return Number((await rawGet<{ n: number }>(db, 'select count(*) as n from submission_receipt'))?.n ?? NaN);
+  } finally {
+    await rawClose(db);
+  }
+}
+
+const pct = (x: number | undefined) => (x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
+
+async function main(): Promise<number> {
+  const dir = benchDir('leefklimaat-bench-submit-');
+  let server: RunningServer | undefined;
+  let raw: Target | undefined;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: settings.clients });
+  try {
+    const fsKind = memoryBacked(dir);
+    console.log(
+      `Leefklimaat submit bench: node ${process.version}, sqlite ${sqlite3.VERSION}, ${os.cpus().length} CPU(s), load ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}, data in ${dir}${fsKind ? ` (${fsKind}!)` : ''}`,
+    );
+    console.log(
+      `load: ${settings.clients} concurrent clients (closed loop, keep-alive), ${settings.groups} tablet(s), POST /survey/submit with all ${ANSWERS_PER_RESPONSE} items; ` +
+        `${settings.runs} run(s) of ${settings.warmupMs / 1000} s warm-up + ${settings.measureMs / 1000} s measured, each after ≈${settings.rawMs / 1000} s of the raw driver`,
+    );
+    if (fsKind) console.log(`WARNING: ${dir} is ${fsKind}: fsync is free there, so neither figure means much. Set BENCH_DIR to a disk.`);
+    console.log('the bench’s clients run on the same machine as the server and take CPU from it');
+
+    const setupStart = performance.now();
+    const q = loadQuestionnaire();
+    const port = await freePort();
+    const seeded = await seedSurvey(dir, port, settings.groups);
+    raw = await rawTarget(path.join(dir, 'raw.sqlite'), 'FULL', q);
+    await measure(raw, settings.rawWarmup);
+
+    const nodeArgs = settings.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', path.resolve(settings.cpuProf)] : [];
+    server = await startServer(dir, port, nodeArgs);
+    const base = new URL(server.base);
+    const senders = await Promise.all(seeded.tablets.map((t) => senderFor(agent, base, seeded, t, q.itemIds)));
+    console.log(`setup: ${(performance.now() - setupStart).toFixed(0)} ms (server pid ${server.pid} at ${server.base}${settings.cpuProf ? `, CPU profile to ${settings.cpuProf}` : ''})\n`);
+
+    const raws: Run[] = [];
+    const runs: HttpRun[] = [];
+    for (let r = 0; r < settings.runs; r++) {
+      const rawRun = await measureFor(raw, settings.rawMs);
+      raws.push(rawRun);
+      const run = await httpRun(agent, base, senders, server.pid);
+      runs.push(run);
+      const errors = run.total - run.ok;
+      console.log(
+        `run ${r + 1}: raw ${fmtInt(rawRun.txPerS)} tx/s; HTTP ${fmtInt(run.perS)} submissions/s, p50 ${fmtMs(run.p50)} ms, p99 ${fmtMs(run.p99)} ms, ` +
+          `max ${fmtMs(run.max)} ms (${fmtInt(run.measured)} measured, ${fmtInt(run.total)} sent, ${errors} error(s)); CPU server ${pct(run.serverCpu)}, clients ${pct(run.clientCpu)} of a core`,
+      );
+    }
+
+    agent.destroy();
+    const code = await server.stop();
+    await raw.close();
+    raw = undefined;
+
+    // Results
+    const med = {
+      perS: median(runs.map((r) => r.perS)),
+      p50: median(runs.map((r) => r.p50)),
+      p99: median(runs.map((r) => r.p99)),
+      max: median(runs.map((r) => r.max)),
+      mean: median(runs.map((r) => r.mean)),
+      raw: median(raws.map((r) => r.txPerS)),
+      rawP50: median(raws.map((r) => percentile(r.latencies, 50) / 1000)),
+      rawP99: median(raws.map((r) => percentile(r.latencies, 99) / 1000)),
+    };
+    const range = (xs: number[], f: (x: number) => string) => `${f(Math.min(...xs))}–${f(Math.max(...xs))}`;
+    console.log('');
+    console.log(`median of ${settings.runs} run(s) (each figure's own median; the range is min–max over the runs):\n`);
+    console.log(
+      table(
+        ['measure', 'median', 'range', 'budget'],
+        [
+          ['submissions/s (HTTP)', fmtInt(med.perS), range(runs.map((r) => r.perS), fmtInt), `≥ ${fmtInt(BUDGET.submissionsPerS)} ${med.perS >= BUDGET.submissionsPerS ? 'ok' : 'MISSED'}`],
+          ['p50 latency, ms', fmtMs(med.p50), range(runs.map((r) => r.p50), fmtMs), ''],
+          ['p99 latency, ms', fmtMs(med.p99), range(runs.map((r) => r.p99), fmtMs), `≤ ${BUDGET.p99Ms} ${med.p99 <= BUDGET.p99Ms ? 'ok' : 'MISSED'}`],
+          ['max latency, ms', fmtMs(med.max), range(runs.map((r) => r.max), fmtMs), ''],
+          ['mean latency, ms', fmtMs(med.mean), range(runs.map((r) => r.mean), fmtMs), ''],
+          ['raw driver tx/s (1 tx = 1 response)', fmtInt(med.raw), range(raws.map((r) => r.txPerS), fmtInt), ''],
+          ['raw driver p50 / p99 per tx, ms', `${fmtMs(med.rawP50)} / ${fmtMs(med.rawP99)}`, '', ''],
+        ],
+        [false, true, true, false],
+      ),
+    );
+    console.log('');
+    console.log(
+      `server vs raw driver: ${(med.perS / med.raw).toFixed(2)}× the raw one-transaction-per-response rate (group commit: many responses per fsync)`,
+    );
+    console.log(
+      `closed loop: ${settings.clients} clients ÷ ${fmtInt(med.perS)}/s = ${fmtMs((settings.clients / med.perS) * 1000)} ms mean latency by Little's law ` +
+        `(measured ${fmtMs(med.mean)} ms); p99 ≤ ${BUDGET.p99Ms} ms at ${settings.clients} clients needs well over ${fmtInt((settings.clients * 1000) / BUDGET.p99Ms)}/s`,
+    );
+
+    // Verification
+    console.log('');
+    const sent = runs.reduce((n, r) => n + r.total, 0);
+    const ok = runs.reduce((n, r) => n + r.ok, 0);
+    const errors = new Map<string, number>();
+    for (const r of runs) for (const [k, v] of r.errors) errors.set(k, (errors.get(k) ?? 0) + v);
+    const c = await countRows(seeded.databaseFile);
+    const receipts = await countReceipts(seeded.databaseFile);
+    const rawCounts = await countRows(path.join(dir, 'raw.sqlite'));
+    const rawCommitted = raws.reduce((n, r) => n + r.tx, 0) + settings.rawWarmup;
+    const serverGood =
+      errors.size === 0 &&
+      ok > 0 &&
+      c.responses === ok &&
+      receipts === ok &&
+      c.answers === ok * ANSWERS_PER_RESPONSE &&
+      c.incomplete === 0 &&
+      c.outOfRange === 0 &&
+      c.fkViolations === 0;
+    const rawGood = rawCounts.responses === rawCommitted && rawCounts.answers === rawCommitted * ANSWERS_PER_RESPONSE && rawCounts.fkViolations === 0;
+    console.log(
+      `verify server ${serverGood ? 'ok  ' : 'FAIL'} ${fmtInt(sent)} sent, ${fmtInt(ok)} × 200, ${fmtInt(sent - ok)} error(s); in the database: ` +
+        `responses ${fmtInt(c.responses)}, receipts ${fmtInt(receipts)}, answers ${fmtInt(c.answers)}/${fmtInt(ok * ANSWERS_PER_RESPONSE)}` +
+        `${c.incomplete ? `, ${c.incomplete} incomplete` : ''}${c.outOfRange ? `, ${c.outOfRange} out of range` : ''}${c.fkViolations ? `, ${c.fkViolations} foreign-key violations` : ''}`,
+    );
+    for (const [k, v] of errors) console.log(`  ${v} × ${k}`);
+    console.log(`verify raw    ${rawGood ? 'ok  ' : 'FAIL'} responses ${fmtInt(rawCounts.responses)}/${fmtInt(rawCommitted)}, answers ${fmtInt(rawCounts.answers)}/${fmtInt(rawCommitted * ANSWERS_PER_RESPONSE)}`);
+    console.log(`server stopped with SIGTERM: exit ${code}${code === 0 ? ' (ok)' : ' (expected 0)'}`);
+    const stderr = server.stderr().trim();
+    if (stderr) console.log(`server stderr (${stderr.split('\n').length} line(s)):\n${stderr.split('\n').slice(0, 20).join('\n')}`);
+    if (!serverGood || !rawGood || code !== 0) {
+      console.error('bench:submit: the figures above are not to be trusted (see the verification)');
+      return 1;
+    }
+
+    console.log(
+      JSON.stringify({
+        submissions_per_s: Math.round(med.perS),
+        p50_ms: Math.round(med.p50 * 10) / 10,
+        p99_ms: Math.round(med.p99 * 10) / 10,
+        raw_tx_per_s: Math.round(med.raw),
+      }),
+    );
+    return 0;
+  } finally {
+    agent.destroy();
+    await server?.stop();
+    await raw?.close().catch(() => undefined);
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    console.error('bench:submit failed:', error);
+    process.exitCode = 1;
+  },
+);

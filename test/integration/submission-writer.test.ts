@@ -1,0 +1,133 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { silentLogger } from '../../src/logger';
+import { loadOrCreateSecret } from '../../src/secret';
+import { SubmissionWriter, WriterBusy, type Submission } from '../../src/survey/submission.writer';
+import { randomId } from '../../src/system';
+import { openDatabase } from '../../src/db/database';
+import { createTestApp } from '../support/app';
+import { buildInstitution } from '../support/staff';
+import { issueCodes } from '../support/survey';
+import { hashCode } from '../../src/access-codes/access-code';
+
+describe('the submission writer (group commit)', () => {
+  let ctx: Awaited<ReturnType<typeof createTestApp>>;
+  let org: Awaited<ReturnType<typeof buildInstitution>>;
+  beforeEach(async () => {
+    ctx = await createTestApp();
+    org = await buildInstitution(ctx.db);
+  });
+  afterEach(() => ctx.cleanup());
+
+  const submission = (extra: Partial<Submission> = {}): Submission => ({
+    submissionId: randomId(),
+    roundId: org.roundId,
+    groupId: org.groups[0]!,
+    questionnaireId: 'lk-jeugd',
+    questionnaireVersion: 1,
+    answers: [
+      { itemId: 's01', value: 4 },
+      { itemId: 'g01', value: 2 },
+    ],
+    openAnswers: [],
+    ...extra,
+  });
+  const count = async (table: 'response' | 'response_answer' | 'submission_receipt' | 'open_answer') =>
+    Number((await ctx.db.selectFrom(table).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+  it('writes submissions that arrive together in fewer transactions than submissions, all of them stored', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger);
+    const outcomes = await Promise.all(Array.from({ length: 60 }, () => writer.submit(submission())));
+    expect(outcomes).toEqual(Array(60).fill('stored'));
+    expect(await count('response')).toBe(60);
+    expect(await count('response_answer')).toBe(120);
+    expect(writer.stats.submissions).toBe(60);
+    expect(writer.stats.transactions).toBeLessThan(60);
+  });
+
+  it('acknowledges only what another connection can already read (committed)', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger);
+    const other = openDatabase({ kind: 'sqlite', file: ctx.file });
+    try {
+      const s = submission();
+      await writer.submit(s);
+      const seen = await other.selectFrom('submission_receipt').select('submission_id').where('submission_id', '=', s.submissionId).execute();
+      expect(seen).toHaveLength(1);
+    } finally {
+      await other.destroy();
+    }
+  });
+
+  it('refuses one submission of a batch without disturbing the others, leaving no trace of it', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger);
+    const [code] = await issueCodes(ctx.db, ctx.secret, org.roundId, org.groups[0]!, 1);
+    const codeHash = hashCode(ctx.secret, code!);
+    const duplicate = submission();
+    const outcomes = await Promise.all([
+      writer.submit(submission()),
+      writer.submit(submission({ codeHash })),
+      writer.submit(submission({ codeHash })), // the same code again in the same batch
+      writer.submit(duplicate),
+      writer.submit(duplicate), // the same submission id again in the same batch
+      writer.submit(submission({ groupId: org.groups[1]!, questionnaireVersion: 2 })), // not what the round holds
+      writer.submit(submission({ openAnswers: [{ questionId: 'change', text: 'Meer uitjes' }] })),
+    ]);
+    expect(outcomes).toEqual(['stored', 'stored', 'code-used', 'stored', 'already-received', 'round-closed', 'stored']);
+    expect(await count('response')).toBe(4);
+    expect(await count('submission_receipt')).toBe(4);
+    expect(await count('open_answer')).toBe(1);
+    expect((await ctx.db.selectFrom('access_code').select('used').executeTakeFirstOrThrow()).used).toBe(1);
+  });
+
+  it('stores nothing for a round that closed while the submission waited', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger);
+    await ctx.db.updateTable('round').set({ status: 'closed' }).where('id', '=', org.roundId).execute();
+    expect(await writer.submit(submission())).toBe('round-closed');
+    expect(await count('response')).toBe(0);
+    expect(await count('submission_receipt')).toBe(0);
+  });
+
+  it('fails only the submission that breaks the database, not the batch it arrived in', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger);
+    const results = await Promise.allSettled([
+      writer.submit(submission()),
+      // An item id that is not a string breaks the insert (the route never lets this through).
+      writer.submit(submission({ answers: [{ itemId: null as unknown as string, value: 3 }] })),
+      writer.submit(submission()),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect(await count('response')).toBe(2);
+    expect(await count('submission_receipt')).toBe(2);
+  });
+
+  it('says it is busy instead of queueing without limit', async () => {
+    const writer = new SubmissionWriter(ctx.db, silentLogger, { maxBatch: 10, maxQueue: 5 });
+    const attempts = Array.from({ length: 12 }, () => writer.submit(submission()).catch((e: unknown) => e));
+    const results = await Promise.all(attempts);
+    expect(results.filter((r) => r instanceof WriterBusy).length).toBeGreaterThan(0);
+    expect(await count('response')).toBe(results.filter((r) => r === 'stored').length);
+    await writer.idle();
+  });
+});
+
+describe('the server secret file', () => {
+  let dir: string;
+  beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lk-secret-'))));
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('is created once, readable by the owner only, and read back the same', () => {
+    const file = path.join(dir, 'sub', 'leefklimaat.key');
+    const first = loadOrCreateSecret(file);
+    expect(first).toHaveLength(32);
+    expect(fs.statSync(file).mode & 0o777).toBe(0o600);
+    expect(loadOrCreateSecret(file).equals(first)).toBe(true);
+  });
+
+  it('is refused, naming SECRET_FILE, when it holds something else', () => {
+    const file = path.join(dir, 'leefklimaat.key');
+    fs.writeFileSync(file, 'not a key\n');
+    expect(() => loadOrCreateSecret(file)).toThrow(expect.objectContaining({ details: [expect.objectContaining({ path: 'SECRET_FILE' })] }));
+    expect(fs.readFileSync(file, 'utf8')).toBe('not a key\n');
+  });
+});
