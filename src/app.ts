@@ -69,7 +69,7 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
-  app.use(requestLog(deps.logger));
+  app.use(requestLog(deps.logger, (path) => SURVEY_PATHS.test(path)));
   // Small pages on weak Wi-Fi (SPEC §5): gzip what is worth it.
   app.use(compression({ threshold: 1024 }));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));

@@ -106,8 +106,10 @@ export function surveyRoutes(deps: Deps): Router {
 
   router.post('/code', async (req, res) => {
     const { textLang, dir } = useLanguage(req, res);
+    // What was typed comes back, so one wrong character can be fixed without typing it all again.
+    const typed = typeof req.body?.['code'] === 'string' ? String(req.body['code']).slice(0, 20) : '';
     const again = (error: string, status: number) =>
-      sendPage(res, deps.views, 'code-entry', { title: 's.code-title', textLang, dir, languages: languageChoices({ languages: ['nl', 'en'] }, textLang), error }, status);
+      sendPage(res, deps.views, 'code-entry', { title: 's.code-title', textLang, dir, languages: languageChoices({ languages: ['nl', 'en'] }, textLang), error, value: typed }, status);
     const form = parseForm(codeForm, req.body, res.locals.lang);
     if (!form.ok) return again(form.errors['code'] ?? translate(res.locals.lang, 's.code-unknown'), 400);
     try {
