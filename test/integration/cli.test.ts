@@ -22,14 +22,14 @@ describe('the leefklimaat command', () => {
 
   it('validates the shipped questionnaires', async () => {
     const { env } = fresh();
-    const run = await runCli(['validate'], { ...env, LANGUAGE: 'en' });
+    const run = await runCli(['validate'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(run.stdout.trim()).toBe('3 questionnaire(s) valid: lk-jeugd@1, lk-jongvolwassen@1, lk-kind@1');
     expect(run.code).toBe(0);
   });
 
   it('lists every problem of a broken questionnaire and exits 1', async () => {
     const { env } = fresh();
-    const run = await runCli(['validate', 'test/fixtures/surveys-broken'], { ...env, LANGUAGE: 'en' });
+    const run = await runCli(['validate', 'test/fixtures/surveys-broken'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(run.code).toBe(1);
     expect(run.stdout.trim().split('\n')).toEqual([
       'broken.v1.yaml:items.0.scale: unknown scale "suport"; declared scales: support',
@@ -40,12 +40,12 @@ describe('the leefklimaat command', () => {
 
   it('migrates, and says so when there is nothing left to do', async () => {
     const { env } = fresh();
-    const first = await runCli(['migrate'], { ...env, LANGUAGE: 'en' });
+    const first = await runCli(['migrate'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(first.stdout).toMatch(/^Migrations run: 2026-11-22-1200-initial, /);
     const latest = first.stdout.trim().split(', ').at(-1);
-    const second = await runCli(['migrate'], { ...env, LANGUAGE: 'en' });
+    const second = await runCli(['migrate'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(second.stdout.trim()).toBe('The database is already up to date.');
-    const down = await runCli(['migrate', '--down'], { ...env, LANGUAGE: 'en' });
+    const down = await runCli(['migrate', '--down'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(down.stdout.trim()).toBe(`Rolled back: ${latest}`);
   });
 
@@ -71,7 +71,7 @@ describe('the leefklimaat command', () => {
 
   it('refuses a short password and a taken email address, creating nothing', async () => {
     const { env } = fresh();
-    const short = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], { ...env, LANGUAGE: 'en' }, 'kort\n');
+    const short = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], { ...env, DEFAULT_LANGUAGE: 'en' }, 'kort\n');
     expect(short.code).toBe(1);
     expect(short.stderr).toContain('password: minstens 12 tekens / at least 12 characters');
     const untouched = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
@@ -86,16 +86,16 @@ describe('the leefklimaat command', () => {
 
   it('loads the demo once, with progress, and backs the result up into a readable copy', async () => {
     const { dir, env } = fresh();
-    const demo = await runCli(['demo'], { ...env, LANGUAGE: 'en' });
+    const demo = await runCli(['demo'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(demo.code).toBe(0);
     expect(demo.stderr).toContain('demo 100%');
     expect(demo.stdout).toMatch(/^Demo loaded: 8 groups, 4 rounds, \d+ responses\./);
-    const again = await runCli(['demo'], { ...env, LANGUAGE: 'en' });
+    const again = await runCli(['demo'], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(again.code).toBe(1);
     expect(again.stderr).toContain('the demo is loaded only into an empty installation');
 
     const target = path.join(dir, 'copy.sqlite');
-    const backup = await runCli(['backup', '--out', target], { ...env, LANGUAGE: 'en' });
+    const backup = await runCli(['backup', '--out', target], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(backup.stdout).toMatch(/^Backup written: .*copy\.sqlite/);
     const copy = openDatabase({ kind: 'sqlite', file: target });
     const original = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
@@ -107,7 +107,7 @@ describe('the leefklimaat command', () => {
       await copy.destroy();
       await original.destroy();
     }
-    const overwrite = await runCli(['backup', '--out', target], { ...env, LANGUAGE: 'en' });
+    const overwrite = await runCli(['backup', '--out', target], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(overwrite.code).toBe(1);
     expect(overwrite.stderr).toContain('already exists');
   });

@@ -26,7 +26,7 @@ describe('starting the server', () => {
 
   it('refuses to start on a broken questionnaire, says why, and creates no database', async () => {
     const db = path.join(dir, 'lk.sqlite');
-    const run = await runEntry('src/main.ts', [], { DATABASE_URL: db, SURVEYS_DIR: 'test/fixtures/surveys-broken', LANGUAGE: 'en' });
+    const run = await runEntry('src/main.ts', [], { DATABASE_URL: db, SURVEYS_DIR: 'test/fixtures/surveys-broken', DEFAULT_LANGUAGE: 'en' });
     expect(run.code).toBe(1);
     expect(run.stderr).toContain('Ongeldige vragenlijst(en) / Invalid questionnaire(s)');
     expect(run.stderr).toContain('broken.v1.yaml:items.0.scale: unknown scale "suport"');
@@ -72,7 +72,7 @@ describe('starting the server', () => {
     const port = await freePort();
     const child = spawn(process.execPath, ['--import', 'tsx', path.join(paths.root, 'src/main.ts')], {
       cwd: paths.root,
-      env: { PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: path.join(dir, 'lk.sqlite'), LANGUAGE: 'en', LOG_LEVEL: 'warn' },
+      env: { PATH: process.env['PATH'], PORT: String(port), DATABASE_URL: path.join(dir, 'lk.sqlite'), DEFAULT_LANGUAGE: 'en', LOG_LEVEL: 'warn' },
     });
     let stdout = '';
     child.stdout.on('data', (d) => (stdout += String(d)));

@@ -28,8 +28,12 @@ describe('configuration', () => {
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', ANONYMITY_K: '7', DATABASE_URL: 'sqlite:/tmp/x.sqlite', PUBLIC_URL: 'https://lk.example.nl/', LANGUAGE: 'en' });
+    const config = loadConfig({ PORT: '8080', ANONYMITY_K: '7', DATABASE_URL: 'sqlite:/tmp/x.sqlite', PUBLIC_URL: 'https://lk.example.nl/', DEFAULT_LANGUAGE: 'en' });
     expect(config).toMatchObject({ port: 8080, anonymityK: 7, database: { file: '/tmp/x.sqlite' }, publicUrl: 'https://lk.example.nl', language: 'en' });
+  });
+
+  it('is not disturbed by the system’s gettext LANGUAGE variable', () => {
+    expect(loadConfig({ LANGUAGE: 'en_US:en' }).language).toBe('nl');
   });
 
   it('treats an empty variable as unset', () => {
@@ -45,7 +49,7 @@ describe('configuration', () => {
     ['PORT', '70000'],
     ['ANONYMITY_K', '4.5'],
     ['PUBLIC_URL', 'ftp://example.nl'],
-    ['LANGUAGE', 'de'],
+    ['DEFAULT_LANGUAGE', 'de'],
     ['LOG_LEVEL', 'loud'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const found = problems({ [name]: value });
