@@ -24,7 +24,10 @@
  *
  * Knobs (environment, all optional): BENCH_DIR (default os.tmpdir(); use a real disk),
  * BENCH_CLIENTS (100), BENCH_GROUPS (4 tablets), BENCH_RUNS (3), BENCH_WARMUP_SECONDS (2),
- * BENCH_SECONDS (10, the measured window), BENCH_RAW_SECONDS (2.5 per round), BENCH_SERVER=dist
+ * BENCH_SECONDS (10, the measured window), BENCH_RAW_SECONDS (2.5 per round), BENCH_RATE (0; when
+ * set, each round also measures an open loop: that many submissions per second offered, at random
+ * moments, over at most BENCH_CLIENTS connections — latency at a given load rather than the
+ * closed loop's most; the JSON stays the closed loop's), BENCH_SERVER=dist
  * (run `dist/src/main.js`; build first), BENCH_CPU_PROF=<dir> (the server writes a V8 CPU profile
  * there when it stops).
  */
@@ -74,6 +77,8 @@ const settings = {
   rawMs: envNumber('BENCH_RAW_SECONDS', 2.5, 0.1) * 1000,
   rawWarmup: 200,
   cpuProf: process.env['BENCH_CPU_PROF'] || undefined,
+  /** Submissions per second offered in the extra open-loop measurement; 0: none. */
+  rate: envNumber('BENCH_RATE', 0, 0),
 } as const;
 
 const BUDGET = { submissionsPerS: 1000, p99Ms: 50 } as const;
@@ -147,6 +152,8 @@ interface HttpRun {
   readonly total: number;
   readonly ok: number;
   readonly errors: Map<string, number>;
+  /** Open loop: submissions that were due but still waiting for a connection when the window ended. */
+  readonly behind: number;
   /** CPU use over the measured window, as a share of one core (undefined where /proc is missing). */
   readonly serverCpu: number | undefined;
   readonly clientCpu: number;
@@ -163,8 +170,15 @@ function processCpuSeconds(pid: number): number | undefined {
   }
 }
 
-async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[], serverPid: number): Promise<HttpRun> {
-  const ends: number[] = [];
+type Mode = { readonly kind: 'closed' } | { readonly kind: 'open'; readonly rate: number };
+
+/**
+ * Closed: `clients` loops, each sending its next submission as soon as the last is answered.
+ * Open: submissions arrive at `rate` per second on average (random, Poisson), however fast the
+ * server answers, over at most `clients` connections at once; a submission that finds them all
+ * busy waits, and its latency counts from when it was due (so a slow server is not flattered).
+ */
+async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[], serverPid: number, mode: Mode): Promise<HttpRun> {
   const latencies: number[] = [];
   const errors = new Map<string, number>();
   let total = 0;
@@ -172,33 +186,63 @@ async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[],
   let windowStart = Infinity;
   let windowEnd = Infinity;
   let stop = false;
+  let counter = 0;
 
-  const client = async (i: number) => {
+  /** One submission; `due` is when it was meant to go (closed loop: now). */
+  const submitOne = async (due: number) => {
+    const i = counter++;
     const sender = senders[i % senders.length]!;
-    let n = i;
-    while (!stop) {
-      const body = `{"submissionId":"${randomUUID()}"${sender.tails[n++ % sender.tails.length]}`;
-      const started = performance.now();
-      let failure: string | undefined;
-      try {
-        const answer = await send(agent, base, 'POST', '/survey/submit?lang=nl', sender.headersFor(Buffer.byteLength(body)), body);
-        if (answer.status !== 200) failure = `HTTP ${answer.status} ${answer.body.slice(0, 120)}`;
-        else if (!answer.body.includes('"ok":true')) failure = `HTTP 200 without ok: ${answer.body.slice(0, 120)}`;
-      } catch (error) {
-        failure = `network: ${error instanceof Error ? error.message : String(error)}`;
-      }
-      const ended = performance.now();
-      total++;
-      if (failure === undefined) ok++;
-      else errors.set(failure, (errors.get(failure) ?? 0) + 1);
-      if (ended >= windowStart && ended <= windowEnd) {
-        ends.push(ended);
-        latencies.push(ended - started);
-      }
+    const body = `{"submissionId":"${randomUUID()}"${sender.tails[i % sender.tails.length]}`;
+    let failure: string | undefined;
+    try {
+      const answer = await send(agent, base, 'POST', '/survey/submit?lang=nl', sender.headersFor(Buffer.byteLength(body)), body);
+      if (answer.status !== 200) failure = `HTTP ${answer.status} ${answer.body.slice(0, 120)}`;
+      else if (!answer.body.includes('"ok":true')) failure = `HTTP 200 without ok: ${answer.body.slice(0, 120)}`;
+    } catch (error) {
+      failure = `network: ${error instanceof Error ? error.message : String(error)}`;
     }
+    const ended = performance.now();
+    total++;
+    if (failure === undefined) ok++;
+    else errors.set(failure, (errors.get(failure) ?? 0) + 1);
+    if (ended >= windowStart && ended <= windowEnd) latencies.push(ended - due);
   };
 
-  const loops = Array.from({ length: settings.clients }, (_, i) => client(i));
+  let finished: Promise<unknown>;
+  let backlog = () => 0;
+  if (mode.kind === 'closed') {
+    const loop = async () => {
+      while (!stop) await submitOne(performance.now());
+    };
+    finished = Promise.all(Array.from({ length: settings.clients }, loop));
+  } else {
+    const waiting: number[] = [];
+    const inFlight = new Set<Promise<void>>();
+    let next = performance.now();
+    const pump = () => {
+      const now = performance.now();
+      while (!stop && next <= now) {
+        waiting.push(next);
+        next += (-Math.log(1 - Math.random()) * 1000) / mode.rate;
+      }
+      while (waiting.length > 0 && inFlight.size < settings.clients) {
+        const one: Promise<void> = submitOne(waiting.shift()!).finally(() => {
+          inFlight.delete(one);
+          pump();
+        });
+        inFlight.add(one);
+      }
+    };
+    const timer = setInterval(pump, 1);
+    backlog = () => waiting.length;
+    finished = (async () => {
+      while (!stop) await new Promise((resolve) => setTimeout(resolve, 50));
+      clearInterval(timer);
+      waiting.length = 0;
+      while (inFlight.size > 0) await Promise.all([...inFlight]);
+    })();
+  }
+
   await new Promise((resolve) => setTimeout(resolve, settings.warmupMs));
   windowStart = performance.now();
   const cpuBefore = { server: processCpuSeconds(serverPid), client: process.cpuUsage() };
@@ -206,8 +250,9 @@ async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[],
   windowEnd = performance.now();
   const cpuServerAfter = processCpuSeconds(serverPid);
   const cpuClient = process.cpuUsage(cpuBefore.client);
+  const behind = backlog();
   stop = true;
-  await Promise.all(loops);
+  await finished;
 
   const windowMs = windowEnd - windowStart;
   const lat = Float64Array.from(latencies);
@@ -219,10 +264,11 @@ async function httpRun(agent: http.Agent, base: URL, senders: readonly Sender[],
     p50: percentile(lat, 50),
     p99: percentile(lat, 99),
     max: lat.reduce((m, x) => Math.max(m, x), 0),
-    mean: lat.reduce((s, x) => s + x, 0) / Math.max(1, lat.length),
+    mean: lat.reduce((sum, x) => sum + x, 0) / Math.max(1, lat.length),
     total,
     ok,
     errors,
+    behind,
     serverCpu: cpuBefore.server !== undefined && cpuServerAfter !== undefined ? (cpuServerAfter - cpuBefore.server) / (windowMs / 1000) : undefined,
     clientCpu: (cpuClient.user + cpuClient.system) / 1e6 / (windowMs / 1000),
   };
@@ -276,16 +322,22 @@ async function main(): Promise<number> {
 
     const raws: Run[] = [];
     const runs: HttpRun[] = [];
+    const openRuns: HttpRun[] = [];
+    const describe = (run: HttpRun) =>
+      `${fmtInt(run.perS)} submissions/s, p50 ${fmtMs(run.p50)} ms, p99 ${fmtMs(run.p99)} ms, max ${fmtMs(run.max)} ms ` +
+      `(${fmtInt(run.measured)} measured, ${fmtInt(run.total)} sent, ${run.total - run.ok} error(s)${run.behind ? `, ${fmtInt(run.behind)} left waiting` : ''}); ` +
+      `CPU server ${pct(run.serverCpu)}, clients ${pct(run.clientCpu)} of a core`;
     for (let r = 0; r < settings.runs; r++) {
       const rawRun = await measureFor(raw, settings.rawMs);
       raws.push(rawRun);
-      const run = await httpRun(agent, base, senders, server.pid);
+      const run = await httpRun(agent, base, senders, server.pid, { kind: 'closed' });
       runs.push(run);
-      const errors = run.total - run.ok;
-      console.log(
-        `run ${r + 1}: raw ${fmtInt(rawRun.txPerS)} tx/s; HTTP ${fmtInt(run.perS)} submissions/s, p50 ${fmtMs(run.p50)} ms, p99 ${fmtMs(run.p99)} ms, ` +
-          `max ${fmtMs(run.max)} ms (${fmtInt(run.measured)} measured, ${fmtInt(run.total)} sent, ${errors} error(s)); CPU server ${pct(run.serverCpu)}, clients ${pct(run.clientCpu)} of a core`,
-      );
+      console.log(`run ${r + 1}: raw ${fmtInt(rawRun.txPerS)} tx/s; HTTP ${describe(run)}`);
+      if (settings.rate > 0) {
+        const open = await httpRun(agent, base, senders, server.pid, { kind: 'open', rate: settings.rate });
+        openRuns.push(open);
+        console.log(`       open loop at ${fmtInt(settings.rate)}/s offered: ${describe(open)}`);
+      }
     }
 
     agent.destroy();
@@ -316,6 +368,12 @@ async function main(): Promise<number> {
           ['p99 latency, ms', fmtMs(med.p99), range(runs.map((r) => r.p99), fmtMs), `≤ ${BUDGET.p99Ms} ${med.p99 <= BUDGET.p99Ms ? 'ok' : 'MISSED'}`],
           ['max latency, ms', fmtMs(med.max), range(runs.map((r) => r.max), fmtMs), ''],
           ['mean latency, ms', fmtMs(med.mean), range(runs.map((r) => r.mean), fmtMs), ''],
+          ...(openRuns.length > 0
+            ? [
+                [`open loop, ${fmtInt(settings.rate)}/s offered: submissions/s`, fmtInt(median(openRuns.map((r) => r.perS))), range(openRuns.map((r) => r.perS), fmtInt), ''],
+                [`open loop, ${fmtInt(settings.rate)}/s offered: p50 / p99 ms`, `${fmtMs(median(openRuns.map((r) => r.p50)))} / ${fmtMs(median(openRuns.map((r) => r.p99)))}`, '', ''],
+              ]
+            : []),
           ['raw driver tx/s (1 tx = 1 response)', fmtInt(med.raw), range(raws.map((r) => r.txPerS), fmtInt), ''],
           ['raw driver p50 / p99 per tx, ms', `${fmtMs(med.rawP50)} / ${fmtMs(med.rawP99)}`, '', ''],
         ],
@@ -324,7 +382,7 @@ async function main(): Promise<number> {
     );
     console.log('');
     console.log(
-      `server vs raw driver: ${(med.perS / med.raw).toFixed(2)}× the raw one-transaction-per-response rate (group commit: many responses per fsync)`,
+      `server vs raw driver: ${(med.perS / med.raw).toFixed(2)}× the raw driver’s rate (which commits one response per transaction; the server commits a batch per transaction)`,
     );
     console.log(
       `closed loop: ${settings.clients} clients ÷ ${fmtInt(med.perS)}/s = ${fmtMs((settings.clients / med.perS) * 1000)} ms mean latency by Little's law ` +
@@ -333,10 +391,11 @@ async function main(): Promise<number> {
 
     // Verification
     console.log('');
-    const sent = runs.reduce((n, r) => n + r.total, 0);
-    const ok = runs.reduce((n, r) => n + r.ok, 0);
+    const everyRun = [...runs, ...openRuns];
+    const sent = everyRun.reduce((n, r) => n + r.total, 0);
+    const ok = everyRun.reduce((n, r) => n + r.ok, 0);
     const errors = new Map<string, number>();
-    for (const r of runs) for (const [k, v] of r.errors) errors.set(k, (errors.get(k) ?? 0) + v);
+    for (const r of everyRun) for (const [k, v] of r.errors) errors.set(k, (errors.get(k) ?? 0) + v);
     const c = await countRows(seeded.databaseFile);
     const receipts = await countReceipts(seeded.databaseFile);
     const rawCounts = await countRows(path.join(dir, 'raw.sqlite'));

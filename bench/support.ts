@@ -359,7 +359,7 @@ export function serverEnv(dir: string, port: number): Record<string, string> {
     PORT: String(port),
     HOST: '127.0.0.1',
     LOG_LEVEL: 'warn',
-    LANGUAGE: 'nl',
+    DEFAULT_LANGUAGE: 'nl',
   };
 }
 
@@ -464,13 +464,14 @@ export interface RunningServer {
 /**
  * Starts the real server (`node --import tsx src/main.ts`, or `dist/src/main.js` after `npm run
  * build` when BENCH_SERVER=dist) on the seeded folder, and resolves when it prints that it listens.
- * `nodeArgs` go to that node (e.g. `--cpu-prof`).
+ * `nodeArgs` go to that node (e.g. `--cpu-prof`), and so does BENCH_SERVER_NODE_ARGS (split on spaces).
  */
 export async function startServer(dir: string, port: number, nodeArgs: readonly string[] = []): Promise<RunningServer> {
   const useDist = process.env['BENCH_SERVER'] === 'dist';
   const entry = useDist ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
   if (useDist && !fs.existsSync(path.join(paths.root, 'dist', 'src', 'main.js'))) throw new Error('BENCH_SERVER=dist: run `npm run build` first');
-  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...nodeArgs, ...entry], {
+  const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...extra, ...nodeArgs, ...entry], {
     cwd: paths.root,
     env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? dir, ...serverEnv(dir, port) },
     stdio: ['pipe', 'pipe', 'pipe'],

@@ -70,6 +70,9 @@ export function parseForm<T extends z.ZodType>(
   body: unknown,
   lang: Language,
 ): { ok: true; data: z.output<T> } | { ok: false; errors: Record<string, string> } {
+  // Valid input is the common case: the translated messages are built only when something is wrong.
+  const valid = schema.safeParse(body ?? {}, { reportInput: false });
+  if (valid.success) return { ok: true, data: valid.data };
   const parsed = schema.safeParse(body ?? {}, { error: formErrorMap(lang) });
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error, lang) };
 }

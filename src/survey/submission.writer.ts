@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DB } from '../db/schema';
 import type { Logger } from '../logger';
 import { randomId } from '../system';
@@ -28,7 +28,7 @@ interface Pending {
 export class WriterBusy extends Error {}
 
 /** Bound parameters per statement stay far below SQLite's 32,766 (and PostgreSQL's 65,535). */
-const ROWS_PER_INSERT = 500;
+const ROWS_PER_INSERT = 200;
 
 function chunks<T>(rows: readonly T[], size = ROWS_PER_INSERT): T[][] {
   const out: T[][] = [];
@@ -81,9 +81,14 @@ export class SubmissionWriter {
 
   async #drain(): Promise<void> {
     while (this.#queue.length > 0) {
-      const batch = this.#queue.splice(0, this.options.maxBatch);
+      let batch: Pending[] = [];
       try {
-        const outcomes = await this.db.transaction().execute((trx) => writeBatch(trx, batch.map((p) => p.submission)));
+        // The batch is taken once the transaction has the connection, so it also holds everything
+        // that arrived while waiting for it.
+        const outcomes = await this.db.transaction().execute((trx) => {
+          batch = this.#queue.splice(0, this.options.maxBatch);
+          return writeBatch(trx, batch.map((p) => p.submission));
+        });
         this.stats.transactions += 1;
         this.stats.submissions += batch.length;
         batch.forEach((p, i) => p.resolve(outcomes[i]!));
@@ -119,11 +124,11 @@ async function writeBatch(trx: Transaction<DB>, batch: readonly Submission[]): P
         .execute()
     ).map((r) => `${r.round_id}|${r.group_id}|${r.questionnaire_id}|${r.questionnaire_version}`),
   );
-  const received = new Set<string>();
-  for (const ids of chunks(batch.map((s) => s.submissionId))) {
-    const rows = await trx.selectFrom('submission_receipt').select('submission_id').where('submission_id', 'in', ids).execute();
-    for (const row of rows) received.add(row.submission_id);
-  }
+  const received = new Set(
+    (
+      await sql<{ submission_id: string }>`select submission_id from submission_receipt where submission_id in (select value from json_each(${JSON.stringify(batch.map((s) => s.submissionId))}))`.execute(trx)
+    ).rows.map((r) => r.submission_id),
+  );
 
   const outcomes: SubmitOutcome[] = [];
   const accepted: Submission[] = [];
@@ -158,19 +163,18 @@ async function writeBatch(trx: Transaction<DB>, batch: readonly Submission[]): P
   }
   if (accepted.length === 0) return outcomes;
 
+  // Whole batches go in as one JSON parameter per table: the statement text never changes (one
+  // prepared statement), and SQLite unpacks the rows in C instead of binding thousands of values.
   const responses = shuffled(accepted).map((s) => ({ s, id: randomId() }));
-  for (const rows of chunks(responses.map(({ s }) => ({ submission_id: s.submissionId, round_id: s.roundId })))) {
-    await trx.insertInto('submission_receipt').values(rows).execute();
-  }
-  for (const rows of chunks(responses, 100)) {
-    await trx
-      .insertInto('response')
-      .values(rows.map(({ s, id }) => ({ id, round_id: s.roundId, group_id: s.groupId, questionnaire_id: s.questionnaireId, questionnaire_version: s.questionnaireVersion })))
-      .execute();
-  }
-  for (const rows of chunks(responses.flatMap(({ s, id }) => s.answers.map((a) => ({ response_id: id, item_id: a.itemId, value: a.value }))))) {
-    await trx.insertInto('response_answer').values(rows).execute();
-  }
+  const json = (rows: unknown[][]) => JSON.stringify(rows);
+  await sql`insert into submission_receipt (submission_id, round_id)
+    select value ->> 0, value ->> 1 from json_each(${json(responses.map(({ s }) => [s.submissionId, s.roundId]))})`.execute(trx);
+  await sql`insert into response (id, round_id, group_id, questionnaire_id, questionnaire_version)
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
+    from json_each(${json(responses.map(({ s, id }) => [id, s.roundId, s.groupId, s.questionnaireId, s.questionnaireVersion]))})`.execute(trx);
+  await sql`insert into response_answer (response_id, item_id, value)
+    select value ->> 0, value ->> 1, value ->> 2
+    from json_each(${json(responses.flatMap(({ s, id }) => s.answers.map((a) => [id, a.itemId, a.value])))})`.execute(trx);
   // Open answers: their own random ids, no reference to the response (SPEC §4.5).
   const open_answers = shuffled(accepted.flatMap((s) => s.openAnswers.map((o) => ({ id: randomId(), round_id: s.roundId, group_id: s.groupId, question_id: o.questionId, text: o.text }))));
   for (const rows of chunks(open_answers, 200)) await trx.insertInto('open_answer').values(rows).execute();

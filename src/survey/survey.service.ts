@@ -88,11 +88,35 @@ export interface SurveyDeps {
   readonly questionnaires: QuestionnaireCatalog;
 }
 
+type TabletTarget = NonNullable<Awaited<ReturnType<typeof findTabletTarget>>>;
+
+/**
+ * A tablet sends every answer through here, and a database read would wait behind the writer's
+ * transaction: what a tablet serves is remembered for a moment. Safe to be a little stale — the
+ * writer checks again, inside its transaction, that the round is open — and forgotten at once when
+ * a tablet is stopped here.
+ */
+const TABLET_CACHE_MS = 2_000;
+const tabletCache = new WeakMap<Kysely<DB>, Map<string, { target: TabletTarget; until: number }>>();
+
+async function tabletTarget(db: Kysely<DB>, tokenHash: string): Promise<TabletTarget | undefined> {
+  let cache = tabletCache.get(db);
+  if (!cache) tabletCache.set(db, (cache = new Map()));
+  const now = Date.now();
+  const hit = cache.get(tokenHash);
+  if (hit && hit.until > now) return hit.target;
+  const target = await findTabletTarget(db, tokenHash);
+  if (cache.size > 1_000) for (const [key, entry] of cache) if (entry.until <= now) cache.delete(key);
+  if (target) cache.set(tokenHash, { target, until: now + TABLET_CACHE_MS });
+  else cache.delete(tokenHash);
+  return target;
+}
+
 export async function resolveAccess(deps: Pick<SurveyDeps, 'db' | 'secret' | 'clock'>, cookies: Record<string, string | undefined>): Promise<SurveyAccess | undefined> {
   const tablet = cookies[TABLET_COOKIE];
   if (tablet) {
     const tokenHash = hashToken(tablet);
-    const target = await findTabletTarget(deps.db, tokenHash);
+    const target = await tabletTarget(deps.db, tokenHash);
     if (target) return { mode: 'tablet', tokenHash, target };
   }
   const ticket = readTicket(deps.secret, cookies[CODE_COOKIE], 'code', deps.clock.now());
@@ -220,6 +244,7 @@ export async function leaveTablet(deps: SurveyDeps, access: Extract<SurveyAccess
 }
 
 export async function endTablet(deps: Pick<SurveyDeps, 'db' | 'clock'>, access: Extract<SurveyAccess, { mode: 'tablet' }>, actorId: string): Promise<void> {
+  tabletCache.get(deps.db)?.delete(access.tokenHash);
   await deps.db.transaction().execute(async (trx) => {
     await deleteTabletSession(trx, access.tokenHash);
     await audit(trx, deps.clock, { actorId, action: 'tablet-stopped', subject: access.target.groupName });

@@ -418,6 +418,66 @@ describe('a young person answering the questionnaire in Chromium', () => {
   );
 
   it(
+    'answers that arrived but whose reply was lost: the retry is recognised, one response, the code used once',
+    async () => {
+      const q = ctx.questionnaires.get('lk-jeugd', 1)!;
+      const groupId = await addGroup(ctx.db, org, 'lk-jeugd', 'Antwoord kwijt');
+      const [code] = await issueCodes(ctx.db, ctx.secret, org.roundId, groupId, 1);
+      const context = await fresh();
+      const page = await tabletPage(context);
+      const problems = watchErrors(page);
+
+      // The first send reaches the server (sent from here, with the browser's cookies), but the
+      // browser never hears back: as when the Wi-Fi drops just after the answers went out.
+      const posts: string[] = [];
+      const forwarded: number[] = [];
+      await page.setRequestInterception(true);
+      page.on('request', (request) => {
+        void (async () => {
+          if (request.method() === 'POST' && new URL(request.url()).pathname === '/survey/submit') {
+            posts.push(request.postData() ?? '');
+            if (posts.length === 1) {
+              const cookie = (await context.cookies()).map((c) => `${c.name}=${c.value}`).join('; ');
+              const res = await fetch(request.url(), { method: 'POST', headers: { ...request.headers(), cookie }, body: request.postData() });
+              forwarded.push(res.status);
+              return request.abort('connectionreset');
+            }
+          }
+          return request.continue();
+        })();
+      });
+
+      await page.goto(`${base}/code`);
+      await page.type('#code', code!);
+      await clickAndWait(page, '.code-form button[type="submit"]');
+      await clickAndWait(page, 'a.big-button');
+      expect(path(page)).toBe('/survey/questions');
+      const expected = { [q.items[0]!.id]: 3, [q.items[1]!.id]: 1 };
+      await page.click(`[data-screen="1"] input[name="a:${q.items[0]!.id}"][value="3"]`);
+      await page.click('[data-screen="1"] [data-next]');
+      await page.click(`[data-screen="2"] input[name="a:${q.items[1]!.id}"][value="1"]`);
+      await nextUntilReview(page);
+      await page.click('[data-send]');
+
+      await page.waitForFunction(() => (document.querySelector('[data-status]')?.textContent ?? '').includes('lukt nu niet'), { timeout: 10_000 });
+      expect(forwarded).toEqual([200]);
+      expect(await responsesOf(ctx.db, org.roundId, groupId)).toHaveLength(1);
+
+      await clickAndWait(page, '[data-retry]');
+      expect(path(page)).toBe('/survey/thanks');
+      expect(posts).toHaveLength(2);
+      expect(JSON.parse(posts[1]!)).toEqual(JSON.parse(posts[0]!));
+      const stored = await responsesOf(ctx.db, org.roundId, groupId);
+      expect(stored).toHaveLength(1);
+      expect(stored[0]!.answers).toEqual(expected);
+      const row = await ctx.db.selectFrom('access_code').select('used').where('code_hash', '=', hashCode(ctx.secret, code!)).executeTakeFirstOrThrow();
+      expect(row.used).toBe(1);
+      expect(problems).toEqual([]);
+    },
+    TEST_MS,
+  );
+
+  it(
     'without JavaScript: every screen on one page, a form post stores one response',
     async () => {
       const q = ctx.questionnaires.get('lk-jeugd', 1)!;
