@@ -124,6 +124,10 @@ export const surveyMessages = {
   's.leave-with-pin': { nl: 'Stoppen met pincode', en: 'Stop with PIN' },
   's.leave-with-login': { nl: 'Stoppen en inloggen', en: 'Stop and sign in' },
   's.pin-wrong': { nl: 'Deze pincode klopt niet.', en: 'This PIN is not right.' },
+  's.not-your-tablet': {
+    nl: 'Met dit account kun je deze tablet niet stoppen. Gebruik een account van deze groep of instelling.',
+    en: 'This account cannot stop this tablet. Use an account of this group or institution.',
+  },
   's.back-to-survey': { nl: 'Terug naar de vragenlijst', en: 'Back to the questionnaire' },
   's.no-open-round-for-group': { nl: 'Deze groep doet nu niet mee aan een open meetronde.', en: 'This group is not taking part in an open round right now.' },
 

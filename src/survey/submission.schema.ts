@@ -48,8 +48,9 @@ export function fromFormPost(body: Record<string, unknown>): Record<string, unkn
   const rest: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(body)) {
     if (key === '_csrf') continue;
-    if (key.startsWith('a:')) answers[key.slice(2)] = typeof value === 'string' && /^-?\d{1,3}$/.test(value) ? Number(value) : value;
-    else if (key.startsWith('o:')) {
+    if (key.startsWith('a:')) {
+      if (value !== '') answers[key.slice(2)] = typeof value === 'string' && /^-?\d{1,3}$/.test(value) ? Number(value) : value;
+    } else if (key.startsWith('o:')) {
       if (typeof value !== 'string' || value.trim() !== '') open[key.slice(2)] = value;
     } else rest[key] = value;
   }

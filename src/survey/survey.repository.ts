@@ -91,7 +91,7 @@ export async function hasReceipt(db: Kysely<DB>, submissionId: string): Promise<
 }
 
 export async function insertTalkRequest(db: Kysely<DB>, row: { id: string; round_id: string; group_id: string; requested_on: string }): Promise<void> {
-  await db.insertInto('talk_request').values({ ...row, handled: 0 }).execute();
+  await db.insertInto('talk_request').values({ ...row, handled: 0 }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
 /** Requests not yet marked as handled, for the groups a staff member sees: group, round, day. */

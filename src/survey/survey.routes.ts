@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import type { AttemptLimiter } from '../auth/login-limiter';
+import { AttemptLimiter } from '../auth/login-limiter';
 import { login, SESSION_COOKIE, logout, TooManyAttempts } from '../auth/session.service';
 import { requireRole } from '../auth/auth.middleware';
 import type { Config } from '../config';
@@ -27,7 +27,9 @@ import {
   doneTicket,
   endTablet,
   leaveTablet,
+  mayEndTablet,
   NoSurveyAccess,
+  NotYourTablet,
   openQuestionnaire,
   readDone,
   redeemCode,
@@ -35,6 +37,7 @@ import {
   resolveAccess,
   startTablet,
   submitAnswers,
+  talkedTicket,
   wasReceived,
   type SurveyAccess,
 } from './survey.service';
@@ -59,6 +62,8 @@ interface Deps {
   readonly logger: Logger;
   readonly questionnaires: QuestionnaireCatalog;
   readonly limiter: AttemptLimiter;
+  /** Wrong codes per client; its own, more forgiving limits (tests pass their own). */
+  readonly codeLimiter?: AttemptLimiter;
   readonly writer: SubmissionWriter;
   readonly survey?: SurveyTimings;
 }
@@ -84,6 +89,9 @@ export function surveyRoutes(deps: Deps): Router {
   // Survey cookies: only for this site's own requests, never sent along from another site.
   const strict = { sameSite: 'strict' as const };
   const clientKey = (req: Request) => req.socket.remoteAddress ?? 'unknown';
+  // Young people on a group's Wi-Fi share one address: typing mistakes of one must not lock out the
+  // others for long. Still hopeless for guessing: 20 tries per 15 minutes against 28^8 codes.
+  const codeLimiter = deps.codeLimiter ?? new AttemptLimiter(deps.clock, { freeAttempts: 20, windowMs: 15 * 60_000, baseDelayMs: 1_000, maxDelayMs: 60_000 });
 
   router.use(['/survey', '/code', '/tablet'], (_req, res, next) => {
     res.locals.layout = 'survey';
@@ -113,7 +121,7 @@ export function surveyRoutes(deps: Deps): Router {
     const form = parseForm(codeForm, req.body, res.locals.lang);
     if (!form.ok) return again(form.errors['code'] ?? translate(res.locals.lang, 's.code-unknown'), 400);
     try {
-      const ticket = await redeemCode(deps, form.data.code, clientKey(req));
+      const ticket = await redeemCode({ ...deps, limiter: codeLimiter }, form.data.code, clientKey(req));
       setCookie(res, CODE_COOKIE, ticket, secure, { ...strict, maxAge: CODE_TICKET_MS / 1000 });
       res.redirect(303, `/survey?lang=${textLang}`);
     } catch (error) {
@@ -230,7 +238,7 @@ export function surveyRoutes(deps: Deps): Router {
     if (!done) throw new NoSurveyAccess();
     if (!done.talked) {
       await requestTalk(deps, done);
-      setCookie(res, DONE_COOKIE, doneTicket(deps, { roundId: done.round, groupId: done.group }, true), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
+      setCookie(res, DONE_COOKIE, talkedTicket(deps, done), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
     }
     res.redirect(303, `/survey/talk?lang=${textLang}`);
   });
@@ -290,6 +298,11 @@ export function surveyRoutes(deps: Deps): Router {
       signedIn = await login(deps.db, deps, { ...form.data, clientKey: clientKey(req) });
     } catch (error) {
       return fail(error, 'password');
+    }
+    if (!(await mayEndTablet(deps, signedIn.user, tablet))) {
+      // Right password, wrong person for this tablet: no session stays behind, the tablet stays on.
+      await logout(deps.db, deps.clock, signedIn.user);
+      return fail(new NotYourTablet(), 'password');
     }
     await endTablet(deps, tablet, signedIn.user.id);
     clearCookie(res, TABLET_COOKIE, secure);

@@ -69,6 +69,11 @@ export class WrongCode extends AppError {
     super(400, 'code-unknown', 's.code-unknown');
   }
 }
+export class NotYourTablet extends AppError {
+  constructor() {
+    super(403, 'not-your-tablet', 's.not-your-tablet');
+  }
+}
 export class WrongPin extends AppError {
   constructor() {
     super(401, 'pin-wrong', 's.pin-wrong');
@@ -188,8 +193,13 @@ export async function wasReceived(db: Kysely<DB>, submissionId: unknown): Promis
   return typeof submissionId === 'string' && submissionId.length <= 100 && (await hasReceipt(db, submissionId));
 }
 
-export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>, talked = false): string {
-  return signTicket(deps.secret, { kind: 'done', round: target.roundId, group: target.groupId, talked, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
+/** After sending: a ticket with its own random id, which becomes the talk request's id (so a replay adds nothing). */
+export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>): string {
+  return signTicket(deps.secret, { kind: 'done', id: randomId(), round: target.roundId, group: target.groupId, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
+}
+
+export function talkedTicket(deps: Pick<SurveyDeps, 'secret'>, done: Ticket): string {
+  return signTicket(deps.secret, { ...done, talked: true });
 }
 
 export function readDone(deps: Pick<SurveyDeps, 'secret' | 'clock'>, cookies: Record<string, string | undefined>): Ticket | undefined {
@@ -201,7 +211,8 @@ export function readDone(deps: Pick<SurveyDeps, 'secret' | 'clock'>, cookies: Re
  * in this round, on this day — nothing else, and no link to any answer. Once per sent response.
  */
 export async function requestTalk(deps: Pick<SurveyDeps, 'db' | 'clock'>, done: Ticket): Promise<void> {
-  await insertTalkRequest(deps.db, { id: randomId(), round_id: done.round, group_id: done.group, requested_on: isoDay(deps.clock.now()) });
+  if (!done.id) return;
+  await insertTalkRequest(deps.db, { id: done.id, round_id: done.round, group_id: done.group, requested_on: isoDay(deps.clock.now()) });
 }
 
 /**
@@ -241,6 +252,13 @@ export async function leaveTablet(deps: SurveyDeps, access: Extract<SurveyAccess
   }
   deps.limiter.succeed(keys);
   await endTablet(deps, access, who);
+}
+
+/** Staff of the tablet's institution who work with groups; a group leader only for their own groups. */
+export async function mayEndTablet(deps: Pick<SurveyDeps, 'db'>, user: CurrentUser, access: Extract<SurveyAccess, { mode: 'tablet' }>): Promise<boolean> {
+  if (user.institutionId !== access.target.institutionId) return false;
+  if (user.role === 'administrator' || user.role === 'manager') return true;
+  return user.role === 'group_leader' && (await ownGroupIds(deps.db, user.id)).includes(access.target.groupId);
 }
 
 export async function endTablet(deps: Pick<SurveyDeps, 'db' | 'clock'>, access: Extract<SurveyAccess, { mode: 'tablet' }>, actorId: string): Promise<void> {

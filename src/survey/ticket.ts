@@ -11,6 +11,8 @@ import { keyedHash } from '../secret';
  */
 const ticketSchema = z.strictObject({
   kind: z.enum(['code', 'done']),
+  /** On a `done` ticket: a random id, used as the talk request's id so it is recorded once. */
+  id: z.string().optional(),
   round: z.string(),
   group: z.string(),
   codeHash: z.string().optional(),
