@@ -20,7 +20,7 @@ import { paths } from './paths';
 import type { QuestionnaireCatalog } from './questionnaires/questionnaire.service';
 import { roundRoutes } from './rounds/round.routes';
 import { staffRoutes } from './staff/staff.routes';
-import { SubmissionWriter } from './survey/submission.writer';
+import { SubmissionWriter, type AnswerWriter } from './survey/submission.writer';
 import { SURVEY_PATHS, surveyRoutes, type SurveyTimings } from './survey/survey.routes';
 import type { Clock } from './system';
 import { userRoutes } from './auth/users.routes';
@@ -39,7 +39,7 @@ export interface AppDeps {
   /** Login attempts; shared so a test can see or reset it. */
   readonly limiter?: AttemptLimiter;
   /** Stores survey answers with group commit; one per database. */
-  readonly writer?: SubmissionWriter;
+  readonly writer?: AnswerWriter;
   /** Tablet idle timings (tests shorten them). */
   readonly survey?: SurveyTimings;
 }
@@ -70,8 +70,10 @@ export function createApp(deps: AppDeps): Express {
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
   app.use(requestLog(deps.logger, (path) => SURVEY_PATHS.test(path)));
-  // Small pages on weak Wi-Fi (SPEC §5): gzip what is worth it.
-  app.use(compression({ threshold: 1024 }));
+  // Small pages on weak Wi-Fi (SPEC §5): compress what is worth it. Only pages and files: the
+  // answers to POSTs are small, and skipping the wrapper there keeps submissions cheap.
+  const compress = compression({ threshold: 1024 });
+  app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 

@@ -3,6 +3,7 @@ import { createApp } from './app';
 import { purgeExpiredSessions } from './auth/session.service';
 import { issueSetupTokenIfNeeded } from './auth/setup.service';
 import { describeStartupError, prepare } from './bootstrap';
+import { checkpointInBackground } from './db/database';
 import { loadConfig } from './config';
 import { StartupError } from './errors';
 import { t, tBoth } from './i18n/messages';
@@ -10,7 +11,7 @@ import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
 import { runSchedule } from './rounds/round.service';
-import { SubmissionWriter } from './survey/submission.writer';
+import { ThreadedSubmissionWriter } from './survey/submission.writer';
 import { deleteTabletSessionsOfClosedRounds } from './survey/survey.repository';
 import { createPageRenderer } from './views/render';
 
@@ -23,7 +24,8 @@ async function main(): Promise<void> {
   if (migrated.length > 0) say(t(config.language, 'startup.migrated', { names: migrated.join(', ') }));
 
   const views = createPageRenderer(paths.views);
-  const writer = new SubmissionWriter(db, logger);
+  const writer = new ThreadedSubmissionWriter(config.database, config.logLevel, logger);
+  const checkpoints = checkpointInBackground(db);
   const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer });
   // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
   // as a started server.
@@ -57,6 +59,7 @@ async function main(): Promise<void> {
     stopping = true;
     say(t(config.language, 'startup.stopping'));
     clearInterval(scheduler);
+    clearInterval(checkpoints);
     logger.info('shutdown', { signal });
     // Finish requests in flight, then close the database (which waits for a running transaction).
     server.close(() => {

@@ -20,9 +20,22 @@ const SQLITE_PRAGMAS = [
   'pragma foreign_keys = on',
 ] as const;
 
-export function openDatabase(database: Config['database']): Database {
+export function openDatabase(database: Config['database'], options: { checkpoints?: 'automatic' | 'elsewhere' } = {}): Database {
   if (database.file !== ':memory:') fs.mkdirSync(path.dirname(database.file), { recursive: true });
-  return new Kysely<DB>({ dialect: new Sqlite3Dialect({ file: database.file, onOpen: SQLITE_PRAGMAS }) });
+  // 'elsewhere': this connection never stops a commit to copy the WAL into the database file;
+  // another connection does that in the background (`checkpointInBackground`).
+  const onOpen = options.checkpoints === 'elsewhere' ? [...SQLITE_PRAGMAS, 'pragma wal_autocheckpoint = 0'] : SQLITE_PRAGMAS;
+  return new Kysely<DB>({ dialect: new Sqlite3Dialect({ file: database.file, onOpen }) });
+}
+
+/**
+ * Copies committed pages from the WAL into the database file now and then, without waiting for
+ * or blocking writers (a passive checkpoint), so the survey writer's commits never pay for it.
+ */
+export function checkpointInBackground(db: Database, everyMs = 1_000): NodeJS.Timeout {
+  const timer = setInterval(() => void sql`pragma wal_checkpoint(passive)`.execute(db).catch(() => undefined), everyMs);
+  timer.unref();
+  return timer;
 }
 
 /** A cheap read of a real table (so an unreadable or corrupt file shows), for `/healthz`. */

@@ -15,7 +15,7 @@ import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.servi
 import { randomId, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { fromFormPost, submissionSchema } from './submission.schema';
-import { SubmissionWriter, WriterBusy } from './submission.writer';
+import { WriterBusy, type AnswerWriter } from './submission.writer';
 import { findTarget } from './survey.repository';
 import {
   AlreadyReceived,
@@ -64,7 +64,7 @@ interface Deps {
   readonly limiter: AttemptLimiter;
   /** Wrong codes per client; its own, more forgiving limits (tests pass their own). */
   readonly codeLimiter?: AttemptLimiter;
-  readonly writer: SubmissionWriter;
+  readonly writer: AnswerWriter;
   readonly survey?: SurveyTimings;
 }
 

@@ -15,7 +15,7 @@ import type { Questionnaire } from '../questionnaires/questionnaire';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { isoDay, randomId, type Clock } from '../system';
 import type { SubmissionBody } from './submission.schema';
-import type { SubmissionWriter } from './submission.writer';
+import type { AnswerWriter } from './submission.writer';
 import {
   deleteTabletSession,
   findAccessCode,
@@ -169,7 +169,7 @@ export async function redeemCode(deps: SurveyDeps, code: string, clientKey: stri
  * the page's own round and group must match them (a page left open from another group or round is
  * refused rather than counted for the wrong group).
  */
-export async function submitAnswers(deps: SurveyDeps & { writer: SubmissionWriter }, access: SurveyAccess, body: SubmissionBody): Promise<void> {
+export async function submitAnswers(deps: SurveyDeps & { writer: AnswerWriter }, access: SurveyAccess, body: SubmissionBody): Promise<void> {
   const { target } = access;
   if (body.roundId !== target.roundId || body.groupId !== target.groupId) throw new WrongGroup();
   const q = openQuestionnaire(deps.questionnaires, target);

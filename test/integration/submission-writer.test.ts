@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { silentLogger } from '../../src/logger';
 import { loadOrCreateSecret } from '../../src/secret';
-import { SubmissionWriter, WriterBusy, type Submission } from '../../src/survey/submission.writer';
+import { SubmissionWriter, ThreadedSubmissionWriter, WriterBusy, type Submission } from '../../src/survey/submission.writer';
 import { randomId } from '../../src/system';
 import { openDatabase } from '../../src/db/database';
 import { createTestApp } from '../support/app';
@@ -109,6 +109,31 @@ describe('the submission writer (group commit)', () => {
     expect(await count('response')).toBe(results.filter((r) => r === 'stored').length);
     await writer.idle();
   });
+});
+
+describe('the submission writer on its own thread (as the server runs it)', () => {
+  it('stores what it acknowledges, refuses what it should, and closes after the last write', async () => {
+    const ctx = await createTestApp();
+    try {
+      const org = await buildInstitution(ctx.db);
+      const writer = new ThreadedSubmissionWriter({ kind: 'sqlite', file: ctx.file }, 'silent', silentLogger);
+      const base = { roundId: org.roundId, groupId: org.groups[0]!, questionnaireId: 'lk-jeugd', questionnaireVersion: 1, answers: [{ itemId: 's01', value: 5 }], openAnswers: [] };
+      const again = { ...base, submissionId: randomId() };
+      const outcomes = await Promise.all([
+        ...Array.from({ length: 40 }, () => writer.submit({ ...base, submissionId: randomId() })),
+        writer.submit(again),
+        writer.submit(again),
+      ]);
+      await writer.idle();
+      expect(outcomes.filter((o) => o === 'stored')).toHaveLength(41);
+      expect(outcomes.at(-1)).toBe('already-received');
+      // Read through the test's own connection: committed and visible.
+      expect((await ctx.db.selectFrom('response').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n).toBe(41);
+      await expect(writer.submit({ ...base, submissionId: randomId() })).rejects.toBeInstanceOf(WriterBusy);
+    } finally {
+      await ctx.cleanup();
+    }
+  }, 30_000);
 });
 
 describe('the server secret file', () => {
