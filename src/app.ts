@@ -69,7 +69,8 @@ export function createApp(deps: AppDeps): Express {
   app.disable('x-powered-by');
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
-  app.use(requestLog(deps.logger, (path) => SURVEY_PATHS.test(path)));
+  // Young people's pages, and the files they load, leave no timed trace in the log.
+  app.use(requestLog(deps.logger, (path) => SURVEY_PATHS.test(path) || path.startsWith('/static/')));
   // Small pages on weak Wi-Fi (SPEC §5): compress what is worth it. Only pages and files: the
   // answers to POSTs are small, and skipping the wrapper there keeps submissions cheap.
   const compress = compression({ threshold: 1024 });
@@ -82,6 +83,11 @@ export function createApp(deps: AppDeps): Express {
   app.use(parseCookies);
   app.use(languageMiddleware(deps.config.language, secure, (path) => SURVEY_PATHS.test(path)));
   app.use(loadSession(deps.db, deps.clock));
+  app.use((req, res, next) => {
+    // Set before any check can fail, so even a refused request shows the young people's layout.
+    if (SURVEY_PATHS.test(req.path)) res.locals.layout = 'survey';
+    next();
+  });
   app.use(csrfProtection(secure));
   // Staff pages are personal and survey pages hold answers: never cached by a browser or proxy.
   app.use((_req, res, next) => {

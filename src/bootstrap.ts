@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import { sql } from 'kysely';
 import type { Config } from './config';
 import { openDatabase, type Database } from './db/database';
@@ -36,8 +37,14 @@ export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
 
   const db = await openDatabaseChecked(config);
   try {
+    const hadSecret = fs.existsSync(config.secretFile);
     const secret = loadOrCreateSecret(config.secretFile);
     const migrated = await migrateToLatest(db);
+    if (!hadSecret && (await hasUnusedCodes(db))) {
+      // A new key would silently make every printed code useless: the old key must come back.
+      fs.rmSync(config.secretFile, { force: true });
+      throw new StartupError(tBoth('startup.secret-missing'), [{ path: 'SECRET_FILE', message: config.secretFile }]);
+    }
     const problems = await registerQuestionnaires(db, loaded.questionnaires, clock, config.language);
     if (problems.length > 0) throw questionnaireError(problems);
     return { db, questionnaires: new QuestionnaireCatalog(loaded.questionnaires), secret, migrated };
@@ -68,6 +75,10 @@ export async function openDatabaseChecked(config: Config): Promise<Database> {
     await db.destroy().catch(() => undefined);
     throw problem(cause);
   }
+}
+
+async function hasUnusedCodes(db: Database): Promise<boolean> {
+  return (await db.selectFrom('access_code').select('code_hash').where('used', '=', 0).limit(1).executeTakeFirst()) !== undefined;
 }
 
 /** Prints a start-up error plainly: the message, then one line per problem. */

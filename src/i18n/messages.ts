@@ -59,6 +59,10 @@ const coreMessages = {
   },
   'startup.migrated': { nl: 'Database bijgewerkt: {names}', en: 'Database migrated: {names}' },
   'startup.secret-unusable': { nl: 'Het sleutelbestand van de server kan niet gebruikt worden', en: 'The server key file cannot be used' },
+  'startup.secret-missing': {
+    nl: 'Het sleutelbestand ontbreekt, terwijl er gedrukte codes zijn die het nodig hebben. Zet het sleutelbestand uit de back-up terug',
+    en: 'The key file is missing while there are printed codes that need it. Restore the key file from the backup',
+  },
   'startup.stopping': { nl: 'Leefklimaat stopt…', en: 'Leefklimaat is stopping…' },
   'cli.valid': { nl: '{count} vragenlijst(en) in orde: {keys}', en: '{count} questionnaire(s) valid: {keys}' },
   'cli.migrated': { nl: 'Migraties uitgevoerd: {names}', en: 'Migrations run: {names}' },

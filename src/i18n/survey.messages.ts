@@ -4,7 +4,6 @@
  */
 export const surveyMessages = {
   's.title': { nl: 'Hoe is het op je groep?', en: 'How is it in your group?' },
-  's.group': { nl: 'Groep {name}', en: 'Group {name}' },
   's.intro': { nl: 'Je krijgt een paar vragen over hoe het is op je groep.', en: 'You will get some questions about how it is in your group.' },
   's.intro-anonymous': {
     nl: 'Niemand kan zien wat jij antwoordt. De begeleiding ziet alleen wat de hele groep samen vindt.',
@@ -63,14 +62,14 @@ export const surveyMessages = {
   },
   's.talk-title': { nl: 'Wil je met iemand van de groep praten?', en: 'Would you like to talk to someone from the group?' },
   's.talk-explain': {
-    nl: 'Druk op de knop. De begeleiding van je groep hoort dan dat iemand van de groep wil praten. Ze horen niet wie.',
-    en: 'Press the button. The staff of your group will then hear that someone in the group wants to talk. They will not hear who.',
+    nl: 'Druk op de knop. De begeleiding van je groep hoort dan morgen dat iemand van de groep wil praten. Ze horen niet wie.',
+    en: 'Press the button. The staff of your group will then hear tomorrow that someone in the group wants to talk. They will not hear who.',
   },
   's.talk-button': { nl: 'Ik wil graag met iemand praten', en: 'I would like to talk to someone' },
   's.talk-sent-title': { nl: 'Je vraag is doorgegeven', en: 'Your request has been passed on' },
   's.talk-sent-1': {
-    nl: 'De begeleiding van je groep ziet nu dat iemand van de groep wil praten. Ze weten niet dat jij het bent.',
-    en: 'The staff of your group can now see that someone in the group wants to talk. They do not know it was you.',
+    nl: 'Vanaf morgen ziet de begeleiding van je groep dat iemand van de groep wil praten. Ze weten niet dat jij het bent.',
+    en: 'From tomorrow, the staff of your group will see that someone in the group wants to talk. They do not know it was you.',
   },
   's.talk-sent-2': {
     nl: 'Ze laten in de groep weten dat je altijd bij hen terecht kunt. Wil je zeker weten dat je een gesprek krijgt? Zeg het dan zelf tegen een begeleider die je vertrouwt.',
@@ -113,6 +112,12 @@ export const surveyMessages = {
   's.busy': { nl: 'Het is nu erg druk. Probeer het zo opnieuw.', en: 'It is very busy right now. Please try again in a moment.' },
   's.closed-title': { nl: 'De vragenlijst is nu niet open', en: 'The questionnaire is not open now' },
   's.closed-text': { nl: 'Vraag de begeleiding wanneer je hem kunt invullen.', en: 'Ask the staff when you can fill it in.' },
+  's.tablet-ended-title': { nl: 'Deze tablet is klaar', en: 'This tablet is finished' },
+  's.tablet-ended': {
+    nl: 'De vragenlijst staat niet meer open op deze tablet. Geef de tablet terug aan de begeleiding.',
+    en: 'The questionnaire is no longer open on this tablet. Please hand the tablet back to the staff.',
+  },
+  's.error-heading': { nl: 'Dat lukte niet', en: 'That did not work' },
   's.start-again': { nl: 'Opnieuw beginnen', en: 'Start again' },
 
   's.leave-title': { nl: 'Tabletmodus stoppen', en: 'Stop tablet mode' },
@@ -134,8 +139,8 @@ export const surveyMessages = {
   's.tablet-start': { nl: 'Tabletmodus starten', en: 'Start tablet mode' },
   's.tablet-start-for': { nl: 'voor {group}', en: 'for {group}' },
   's.tablet-explain': {
-    nl: 'Tabletmodus maakt van dit apparaat een invultablet voor de groep: jongeren vullen de vragenlijst een voor een in. Je wordt op dit apparaat uitgelogd. Stoppen kan met je pincode of door in te loggen.',
-    en: 'Tablet mode turns this device into the group’s survey tablet: young people fill in the questionnaire one by one. You are signed out on this device. To stop, use your PIN or sign in.',
+    nl: 'Tabletmodus maakt van dit apparaat een invultablet voor de groep: jongeren vullen de vragenlijst een voor een in. Je wordt op dit apparaat uitgelogd. Stoppen kan met je pincode of door in te loggen. Laat de browser van de groepstablet je wachtwoord niet onthouden.',
+    en: 'Tablet mode turns this device into the group’s survey tablet: young people fill in the questionnaire one by one. You are signed out on this device. To stop, use your PIN or sign in. Do not let the group tablet’s browser remember your password.',
   },
   's.tablet-no-pin': {
     nl: 'Tip: stel een pincode in bij Mijn account. Dan kun je de tabletmodus snel stoppen.',
@@ -143,8 +148,8 @@ export const surveyMessages = {
   },
   's.talk-requests': { nl: 'Gespreksverzoeken', en: 'Requests to talk' },
   's.talk-requests-explain': {
-    nl: 'Iemand van de groep heeft na het invullen gevraagd om met iemand te praten. Je weet niet wie, en dat is zo bedoeld. Laat in de groep weten dat iedereen bij jullie terecht kan.',
-    en: 'After filling in, someone in the group asked to talk to someone. You do not know who, and that is on purpose. Let the group know that everyone can come to you.',
+    nl: 'Iemand van de groep heeft na het invullen gevraagd om met iemand te praten. Je weet niet wie, en dat is zo bedoeld: een verzoek verschijnt hier pas de dag erna, zodat niet te zien is wie het net vroeg. Laat in de groep weten dat iedereen bij jullie terecht kan.',
+    en: 'After filling in, someone in the group asked to talk to someone. You do not know who, and that is on purpose: a request shows here only the day after, so it cannot be seen who just asked. Let the group know that everyone can come to you.',
   },
   's.talk-request-line': { nl: 'Iemand van {group} wil graag praten', en: 'Someone in {group} would like to talk' },
   's.talk-request-when': { nl: 'gevraagd op {day} (ronde {period})', en: 'asked on {day} (round {period})' },

@@ -8,7 +8,7 @@ import { NotFoundError } from '../errors';
 import { sendPage } from '../http/page';
 import { institutionOf } from '../organisation/organisation.service';
 import { listOpenTalkRequests, markTalkRequestHandled } from '../survey/survey.repository';
-import type { Clock } from '../system';
+import { isoDay, type Clock } from '../system';
 import { listRoundViews } from '../rounds/round.service';
 import type { PageRenderer } from '../views/render';
 
@@ -33,7 +33,7 @@ export function staffRoutes(deps: Deps): Router {
     const current = rounds.find((r) => r.status === 'open');
     const next = [...rounds].reverse().find((r) => r.status === 'planned');
     const lastClosed = rounds.find((r) => r.status === 'closed');
-    const talkRequests = await listOpenTalkRequests(deps.db, institutionOf(user), own ? [...own] : undefined);
+    const talkRequests = await listOpenTalkRequests(deps.db, institutionOf(user), isoDay(deps.clock.now()), own ? [...own] : undefined);
     sendPage(res, deps.views, 'staff-home', { title: 'nav.home', current, next, lastClosed, talkRequests, isGroupLeader: user.role === 'group_leader', noGroups: own?.size === 0 });
   });
 
@@ -41,7 +41,7 @@ export function staffRoutes(deps: Deps): Router {
     const user = res.locals.user!;
     const own = user.role === 'group_leader' ? await ownGroupIds(deps.db, user.id) : undefined;
     await deps.db.transaction().execute(async (trx) => {
-      const group = await markTalkRequestHandled(trx, String(req.params['id']), institutionOf(user), own);
+      const group = await markTalkRequestHandled(trx, String(req.params['id']), institutionOf(user), isoDay(deps.clock.now()), own);
       if (!group) throw new NotFoundError();
       await audit(trx, deps.clock, { actorId: user.id, action: 'talk-request-handled', subject: group });
     });

@@ -51,7 +51,9 @@ export function fromFormPost(body: Record<string, unknown>): Record<string, unkn
     if (key.startsWith('a:')) {
       if (value !== '') answers[key.slice(2)] = typeof value === 'string' && /^-?\d{1,3}$/.test(value) ? Number(value) : value;
     } else if (key.startsWith('o:')) {
-      if (typeof value !== 'string' || value.trim() !== '') open[key.slice(2)] = value;
+      // A browser posts a textarea's line breaks as CRLF; counted as one character, as typed.
+      if (typeof value !== 'string') open[key.slice(2)] = value;
+      else if (value.trim() !== '') open[key.slice(2)] = value.replace(/\r\n/g, '\n');
     } else rest[key] = value;
   }
   return { ...rest, answers, open };

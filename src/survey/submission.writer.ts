@@ -103,6 +103,13 @@ export class SubmissionWriter implements AnswerWriter {
         this.stats.submissions += batch.length;
         batch.forEach((p, i) => p.resolve(outcomes[i]!));
       } catch (error) {
+        if (batch.length === 0) {
+          // The transaction could not even begin (the database is locked too long, or closed):
+          // everyone waiting is told to try again, rather than waiting for ever.
+          this.logger.warn('could not begin a transaction for submissions', { error });
+          for (const p of this.#queue.splice(0)) p.reject(new WriterBusy());
+          continue;
+        }
         if (batch.length === 1) {
           batch[0]!.reject(error);
           continue;

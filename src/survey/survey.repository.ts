@@ -94,8 +94,11 @@ export async function insertTalkRequest(db: Kysely<DB>, row: { id: string; round
   await db.insertInto('talk_request').values({ ...row, handled: 0 }).onConflict((oc) => oc.column('id').doNothing()).execute();
 }
 
-/** Requests not yet marked as handled, for the groups a staff member sees: group, round, day. */
-export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string, groupIds?: readonly string[]) {
+/**
+ * Requests not yet marked as handled, for the groups a staff member sees: group, round, day. Only
+ * from days before `today`: a request that appeared at once would show who just asked.
+ */
+export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string, today: string, groupIds?: readonly string[]) {
   if (groupIds?.length === 0) return [];
   let query = db
     .selectFrom('talk_request')
@@ -104,14 +107,15 @@ export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string
     .innerJoin('round', 'round.id', 'talk_request.round_id')
     .select(['talk_request.id', 'talk_request.requested_on as day', 'living_group.name as groupName', 'round.period'])
     .where('location.institution_id', '=', institutionId)
-    .where('talk_request.handled', '=', 0);
+    .where('talk_request.handled', '=', 0)
+    .where('talk_request.requested_on', '<', today);
   if (groupIds) query = query.where('talk_request.group_id', 'in', [...groupIds]);
   return query.orderBy('talk_request.requested_on', 'desc').orderBy('living_group.name').execute();
 }
 
 /** Marks one request handled, when it belongs to the institution (and, for a group leader, to their groups). */
-export async function markTalkRequestHandled(db: Kysely<DB>, id: string, institutionId: string, groupIds?: readonly string[]): Promise<string | undefined> {
-  const visible = await listOpenTalkRequests(db, institutionId, groupIds);
+export async function markTalkRequestHandled(db: Kysely<DB>, id: string, institutionId: string, today: string, groupIds?: readonly string[]): Promise<string | undefined> {
+  const visible = await listOpenTalkRequests(db, institutionId, today, groupIds);
   const request = visible.find((r) => r.id === id);
   if (!request) return undefined;
   await db.updateTable('talk_request').set({ handled: 1 }).where('id', '=', id).execute();

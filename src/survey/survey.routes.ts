@@ -16,7 +16,7 @@ import { randomId, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { fromFormPost, submissionSchema } from './submission.schema';
 import { WriterBusy, type AnswerWriter } from './submission.writer';
-import { findTarget } from './survey.repository';
+import { findTarget, type SurveyTarget } from './survey.repository';
 import {
   AlreadyReceived,
   CODE_COOKIE,
@@ -93,11 +93,6 @@ export function surveyRoutes(deps: Deps): Router {
   // others for long. Still hopeless for guessing: 20 tries per 15 minutes against 28^8 codes.
   const codeLimiter = deps.codeLimiter ?? new AttemptLimiter(deps.clock, { freeAttempts: 20, windowMs: 15 * 60_000, baseDelayMs: 1_000, maxDelayMs: 60_000 });
 
-  router.use(['/survey', '/code', '/tablet'], (_req, res, next) => {
-    res.locals.layout = 'survey';
-    next();
-  });
-
   /** Question texts in the language asked for (when the questionnaire has it); our own texts in nl or en. */
   const useLanguage = (req: Request, res: Response, languages: readonly string[] = ['nl', 'en']) => {
     const textLang = questionLanguage({ languages }, req.query['lang']);
@@ -131,9 +126,22 @@ export function surveyRoutes(deps: Deps): Router {
     }
   });
 
+  /**
+   * No way in: a tablet whose tablet mode ended (stopped, or its round closed) says so and asks to be
+   * handed back; anyone else is asked for their code.
+   */
+  const withoutAccess = (req: Request, res: Response) => {
+    const { textLang, dir } = useLanguage(req, res);
+    if (res.locals.cookies[TABLET_COOKIE]) {
+      clearCookie(res, TABLET_COOKIE, secure);
+      return sendPage(res, deps.views, 'survey-closed', { title: 's.tablet-ended-title', textLang, dir, ended: true });
+    }
+    res.redirect(303, `/code?lang=${textLang}`);
+  };
+
   router.get('/survey', async (req, res) => {
     const found = await access(res);
-    if (!found) return res.redirect(303, `/code${req.query['lang'] ? `?lang=${encodeURIComponent(String(req.query['lang']))}` : ''}`);
+    if (!found) return withoutAccess(req, res);
     // The next young person starts clean: no "talk" left over from the one before.
     clearCookie(res, DONE_COOKIE, secure);
     const tablet = found.mode === 'tablet';
@@ -157,7 +165,11 @@ export function surveyRoutes(deps: Deps): Router {
 
   router.get('/survey/questions', async (req, res) => {
     const found = await access(res);
-    if (!found) return res.redirect(303, '/code');
+    if (!found) return withoutAccess(req, res);
+    if (found.target.status !== 'open') {
+      const { textLang, dir } = useLanguage(req, res);
+      return sendPage(res, deps.views, 'survey-closed', { title: 's.closed-title', textLang, dir, tablet: found.mode === 'tablet' });
+    }
     const q = openQuestionnaire(deps.questionnaires, found.target);
     const { textLang, dir } = useLanguage(req, res, q.languages);
     sendPage(res, deps.views, 'survey-questions', {
@@ -180,35 +192,42 @@ export function surveyRoutes(deps: Deps): Router {
     const isForm = req.is('application/x-www-form-urlencoded') === 'application/x-www-form-urlencoded';
     const raw: unknown = isForm ? fromFormPost(req.body as Record<string, unknown>) : req.body;
     const submissionId = (raw as { submissionId?: unknown } | undefined)?.submissionId;
+    const done = (target: SurveyTarget, id: string) => {
+      setCookie(res, DONE_COOKIE, doneTicket(deps, target, id), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
+      if (found?.mode === 'code') clearCookie(res, CODE_COOKIE, secure);
+      const next = `/survey/thanks?lang=${textLang}`;
+      if (isForm) res.redirect(303, next);
+      else res.json({ ok: true, next });
+    };
+    let textLang = useLanguage(req, res).textLang;
     const found = await access(res);
-    if (!found) {
-      useLanguage(req, res);
-      // A retry whose first attempt was stored (its code ticket is gone by now) is not an error.
-      if (await wasReceived(deps.db, submissionId)) throw new AlreadyReceived();
-      throw new NoSurveyAccess();
-    }
-    const q = openQuestionnaire(deps.questionnaires, found.target);
-    const { textLang } = useLanguage(req, res, q.languages);
-    const parsed = parseForm(submissionSchema(q), raw, res.locals.lang);
-    if (!parsed.ok) {
-      throw new ValidationError({ message: 's.answers-invalid', details: Object.entries(parsed.errors).map(([path, message]) => ({ path, message })) });
-    }
     try {
+      if (!found) throw new NoSurveyAccess();
+      const q = openQuestionnaire(deps.questionnaires, found.target);
+      textLang = useLanguage(req, res, q.languages).textLang;
+      const parsed = parseForm(submissionSchema(q), raw, res.locals.lang);
+      if (!parsed.ok) {
+        throw new ValidationError({ message: 's.answers-invalid', details: Object.entries(parsed.errors).map(([path, message]) => ({ path, message })) });
+      }
       await submitAnswers(deps, found, parsed.data);
+      done(found.target, parsed.data.submissionId);
     } catch (error) {
-      // A retry of answers already stored: the closing screen (and its "talk" button) still follow.
-      if (error instanceof AlreadyReceived) setCookie(res, DONE_COOKIE, doneTicket(deps, found.target), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
       if (error instanceof WriterBusy) {
         res.set('Retry-After', '2');
         throw new ServerBusy();
       }
-      throw error;
+      // A retry of answers that were stored (the reply was lost): not an error for the young
+      // person, even if the round closed or the code's ticket is gone since. The receipt is looked
+      // up only here, off the common path.
+      const stored = error instanceof AlreadyReceived || (error instanceof AppError && error.status < 500 && (await wasReceived(deps.db, submissionId)));
+      if (!stored) throw error;
+      if (found && typeof submissionId === 'string') {
+        // The closing screen (and its "talk" button) still follow; a form post simply goes there.
+        if (isForm) return done(found.target, submissionId);
+        setCookie(res, DONE_COOKIE, doneTicket(deps, found.target, submissionId), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
+      }
+      throw error instanceof AlreadyReceived ? error : new AlreadyReceived();
     }
-    setCookie(res, DONE_COOKIE, doneTicket(deps, found.target), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
-    if (found.mode === 'code') clearCookie(res, CODE_COOKIE, secure);
-    const next = `/survey/thanks?lang=${textLang}`;
-    if (isForm) res.redirect(303, next);
-    else res.json({ ok: true, next });
   });
 
   const closingPage = async (req: Request, res: Response, page: 'survey-thanks' | 'survey-talk') => {
@@ -304,10 +323,12 @@ export function surveyRoutes(deps: Deps): Router {
       await logout(deps.db, deps.clock, signedIn.user);
       return fail(new NotYourTablet(), 'password');
     }
+    // The password only proves who stops the tablet: no staff session stays on a group's device,
+    // where a saved password would otherwise let a young person in.
     await endTablet(deps, tablet, signedIn.user.id);
+    await logout(deps.db, deps.clock, signedIn.user);
     clearCookie(res, TABLET_COOKIE, secure);
-    setCookie(res, SESSION_COOKIE, signedIn.token, secure, { maxAge: 12 * 3600 });
-    res.redirect(303, '/staff');
+    res.redirect(303, '/login');
   });
 
   return router;

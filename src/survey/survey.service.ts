@@ -13,7 +13,8 @@ import { AppError, ValidationError } from '../errors';
 import { institutionOf } from '../organisation/organisation.service';
 import type { Questionnaire } from '../questionnaires/questionnaire';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
-import { isoDay, randomId, type Clock } from '../system';
+import { keyedHash } from '../secret';
+import { isoDay, type Clock } from '../system';
 import type { SubmissionBody } from './submission.schema';
 import type { AnswerWriter } from './submission.writer';
 import {
@@ -96,8 +97,8 @@ export interface SurveyDeps {
 type TabletTarget = NonNullable<Awaited<ReturnType<typeof findTabletTarget>>>;
 
 /**
- * A tablet sends every answer through here, and a database read would wait behind the writer's
- * transaction: what a tablet serves is remembered for a moment. Safe to be a little stale — the
+ * Every page and every answer of a tablet is checked here, and the lookup shares the connection
+ * with the rest of the server: what a tablet serves is remembered for a moment. Safe to be a little stale — the
  * writer checks again, inside its transaction, that the round is open — and forgotten at once when
  * a tablet is stopped here.
  */
@@ -193,9 +194,13 @@ export async function wasReceived(db: Kysely<DB>, submissionId: unknown): Promis
   return typeof submissionId === 'string' && submissionId.length <= 100 && (await hasReceipt(db, submissionId));
 }
 
-/** After sending: a ticket with its own random id, which becomes the talk request's id (so a replay adds nothing). */
-export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>): string {
-  return signTicket(deps.secret, { kind: 'done', id: randomId(), round: target.roundId, group: target.groupId, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
+/**
+ * After sending: a ticket whose id becomes the talk request's id. Derived from the submission id
+ * (keyed, so the id does not show it), so a replay or a retry of the same answers adds nothing.
+ */
+export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>, submissionId: string): string {
+  const id = keyedHash(deps.secret, 'talk-request', submissionId).slice(0, 32);
+  return signTicket(deps.secret, { kind: 'done', id, round: target.roundId, group: target.groupId, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
 }
 
 export function talkedTicket(deps: Pick<SurveyDeps, 'secret'>, done: Ticket): string {
@@ -262,9 +267,10 @@ export async function mayEndTablet(deps: Pick<SurveyDeps, 'db'>, user: CurrentUs
 }
 
 export async function endTablet(deps: Pick<SurveyDeps, 'db' | 'clock'>, access: Extract<SurveyAccess, { mode: 'tablet' }>, actorId: string): Promise<void> {
-  tabletCache.get(deps.db)?.delete(access.tokenHash);
   await deps.db.transaction().execute(async (trx) => {
     await deleteTabletSession(trx, access.tokenHash);
     await audit(trx, deps.clock, { actorId, action: 'tablet-stopped', subject: access.target.groupName });
   });
+  // After the commit: a lookup already under way cannot put the stopped tablet back.
+  tabletCache.get(deps.db)?.delete(access.tokenHash);
 }

@@ -6,6 +6,8 @@ import { loadOrCreateSecret } from '../../src/secret';
 import { SubmissionWriter, ThreadedSubmissionWriter, WriterBusy, type Submission } from '../../src/survey/submission.writer';
 import { randomId } from '../../src/system';
 import { openDatabase } from '../../src/db/database';
+import { prepare } from '../../src/bootstrap';
+import { loadConfig } from '../../src/config';
 import { createTestApp } from '../support/app';
 import { buildInstitution } from '../support/staff';
 import { issueCodes } from '../support/survey';
@@ -101,6 +103,22 @@ describe('the submission writer (group commit)', () => {
     expect(await count('submission_receipt')).toBe(2);
   });
 
+  it('tells everyone waiting to try again when no transaction can begin, instead of waiting for ever', async () => {
+    // A directory where the database file should be: the connection cannot open, so no
+    // transaction can begin.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lk-broken-'));
+    const broken = openDatabase({ kind: 'sqlite', file: dir });
+    try {
+      const writer = new SubmissionWriter(broken, silentLogger);
+      const results = await Promise.allSettled([writer.submit(submission()), writer.submit(submission())]);
+      expect(results.map((r) => r.status === 'rejected' && r.reason instanceof WriterBusy)).toEqual([true, true]);
+      expect(await count('response')).toBe(0);
+    } finally {
+      await broken.destroy().catch(() => undefined);
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('says it is busy instead of queueing without limit', async () => {
     const writer = new SubmissionWriter(ctx.db, silentLogger, { maxBatch: 10, maxQueue: 5 });
     const attempts = Array.from({ length: 12 }, () => writer.submit(submission()).catch((e: unknown) => e));
@@ -147,6 +165,18 @@ describe('the server secret file', () => {
     expect(first).toHaveLength(32);
     expect(fs.statSync(file).mode & 0o777).toBe(0o600);
     expect(loadOrCreateSecret(file).equals(first)).toBe(true);
+  });
+
+  it('is never silently replaced while printed codes depend on it', async () => {
+    const env = { DATABASE_URL: path.join(dir, 'lk.sqlite'), SECRET_FILE: path.join(dir, 'lk.key'), LOG_LEVEL: 'silent' };
+    const clock = { now: () => new Date('2026-11-22T10:00:00.000Z') };
+    const first = await prepare(loadConfig(env), clock);
+    const org = await buildInstitution(first.db);
+    await issueCodes(first.db, first.secret, org.roundId, org.groups[0]!, 3);
+    await first.db.destroy();
+    fs.rmSync(env.SECRET_FILE);
+    await expect(prepare(loadConfig(env), clock)).rejects.toMatchObject({ details: [{ path: 'SECRET_FILE', message: env.SECRET_FILE }] });
+    expect(fs.existsSync(env.SECRET_FILE)).toBe(false);
   });
 
   it('is refused, naming SECRET_FILE, when it holds something else', () => {

@@ -24,7 +24,7 @@ describe('right-to-left questionnaires', () => {
   if (!loaded.ok) throw new Error('shipped questionnaires do not load');
   const q = withArabic(loaded.questionnaires.find((x) => x.id === 'lk-kind')!);
 
-  it('render the questions page right to left, in the questionnaire language', () => {
+  it('render the questions right to left, in the questionnaire language, beside our own texts', () => {
     const views = createPageRenderer(paths.views);
     const html = views.render('survey-questions', {
       lang: 'nl',
@@ -40,8 +40,12 @@ describe('right-to-left questionnaires', () => {
       groupId: 'g',
       timings: defaultSurveyTimings,
     });
-    expect(html).toMatch(/<html lang="ar" dir="rtl"/);
-    expect(html).toContain(`ع ${q.items[0]!.text['en']}`);
+    // Our own texts (buttons) are Dutch; each question, its answers and its explanation Arabic.
+    expect(html).toMatch(/<html lang="nl" dir="ltr"/);
+    expect(html).toContain(`lang="ar" dir="rtl">ع ${q.items[0]!.text['en']}</h2>`);
+    expect(html).toContain(`lang="ar" dir="rtl">ع ${q.responseScale.points[0]!.label['en']}</span>`);
+    expect(html).toContain(`lang="ar" dir="rtl">ع ${q.items[0]!.simple['en']}</p>`);
+    expect(html).toContain('data-lang="ar"');
   });
 
   it('lay out with logical properties only, so the mirror image is right', () => {

@@ -688,10 +688,12 @@ describe('the survey', () => {
         expect(await tabletSessions()).toEqual([]);
 
         // The token itself is dead, even if a browser kept it.
+        // The stopped tablet says so (and forgets its cookie) instead of asking a child for a code.
         const again = new Browser(ctx.app, [`lk_tablet=${token}`]);
         const survey = await again.get('/survey?lang=nl');
-        expect(survey.status).toBe(303);
-        expect(survey.headers['location']).toBe('/code?lang=nl');
+        expect(survey.status).toBe(200);
+        expect(survey.text).toContain('Deze tablet is klaar');
+        expect(cookieSet(survey, 'lk_tablet')).toBe('');
       });
 
       it('slows down after 5 wrong PINs: 429 with Retry-After, even for the right PIN', async () => {
@@ -723,7 +725,7 @@ describe('the survey', () => {
         const withPassword = async (userId: string) =>
           ctx.db.updateTable('staff_user').set({ password_hash: await pinHash(PASSWORD) }).where('id', '=', userId).execute();
 
-        it('refuses a wrong password (401) and signs the group leader in with the right one (303 /staff)', async () => {
+        it('refuses a wrong password (401) and, with the right one, stops the tablet without leaving a staff session on it (303 /login)', async () => {
           const gl = org.users.group_leader;
           await withPassword(gl.id);
           const wrong = await b.postForm('/tablet/leave?lang=nl', { email: gl.email, password: 'niet-dit' });
@@ -733,9 +735,10 @@ describe('the survey', () => {
 
           const right = await b.postForm('/tablet/leave?lang=nl', { email: gl.email, password: PASSWORD });
           expect(right.status).toBe(303);
-          expect(right.headers['location']).toBe('/staff');
+          expect(right.headers['location']).toBe('/login');
           expect(cookieSet(right, 'lk_tablet')).toBe('');
-          expect(cookieSet(right, 'lk_session')).toBeTruthy();
+          expect(cookieSet(right, 'lk_session')).toBeUndefined();
+          expect(await ctx.db.selectFrom('staff_session').select('token_hash').where('user_id', '=', gl.id).execute()).toHaveLength(0);
           expect(await tabletSessions()).toEqual([]);
         });
 
@@ -785,7 +788,7 @@ describe('the survey', () => {
       expect(res.status).toBe(303);
       expect(res.headers['location']).toBe('/survey/talk?lang=nl');
       const requests = await ctx.db.selectFrom('talk_request').selectAll().execute();
-      expect(requests).toEqual([{ id: expect.stringMatching(UUID_V4), round_id: org.roundId, group_id: g0, requested_on: '2026-11-23', handled: 0 }]);
+      expect(requests).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{32}$/), round_id: org.roundId, group_id: g0, requested_on: '2026-11-23', handled: 0 }]);
       expect(requests[0]!.requested_on).toMatch(DAY);
       expect(await columnsOf(ctx.db, 'talk_request')).toEqual(['id', 'round_id', 'group_id', 'requested_on', 'handled']);
       const [response] = await rows<{ id: string }>(ctx.db, 'select id from response');
@@ -830,6 +833,10 @@ describe('the survey', () => {
       const b = await sent();
       await b.postForm('/survey/talk?lang=nl').expect(303);
       const [{ id }] = (await rows<{ id: string }>(ctx.db, 'select id from talk_request')) as [{ id: string }];
+      // Not on the day itself: a request that appeared at once would show who just asked.
+      expect((await staffHome('group_leader')).text).not.toContain(`/talk-requests/${id}/handled`);
+      await markHandled('group_leader', id).expect(404);
+      ctx.clock.set(new Date(ctx.clock.now().getTime() + 86_400_000).toISOString());
       const home = await staffHome('group_leader');
       expect(home.status).toBe(200);
       expect(home.text).toContain(`/talk-requests/${id}/handled`);
@@ -848,6 +855,7 @@ describe('the survey', () => {
       const b = await sent(g1, org.users.manager.id);
       await b.postForm('/survey/talk?lang=nl').expect(303);
       const [{ id }] = (await rows<{ id: string }>(ctx.db, 'select id from talk_request')) as [{ id: string }];
+      ctx.clock.set(new Date(ctx.clock.now().getTime() + 86_400_000).toISOString());
       expect((await staffHome('group_leader')).text).not.toContain(id);
       const res = await markHandled('group_leader', id);
       expect(res.status).toBe(404);
@@ -996,8 +1004,9 @@ describe('the log around a survey', () => {
     await b.get('/survey/thanks?lang=nl').expect(200);
     await b.postForm('/code?lang=nl', { code: code! }).expect(409);
 
-    // Staff, afterwards: the home page with the request, and marking it handled.
+    // Staff, the next day: the home page with the request, and marking it handled.
     const [{ id }] = (await rows<{ id: string }>(ctx.db, 'select id from talk_request')) as [{ id: string }];
+    ctx.clock.set(new Date(ctx.clock.now().getTime() + 86_400_000).toISOString());
     await request(ctx.app).get('/staff').set('Cookie', staff('group_leader').cookie).set('User-Agent', AGENT).expect(200);
     await request(ctx.app)
       .post(`/talk-requests/${id}/handled`)

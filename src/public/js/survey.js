@@ -27,22 +27,32 @@
     }
   }
 
-  // Read-aloud: the browser's own speech synthesis, in the page's language. Nothing leaves the device.
+  // Read-aloud: the browser's own speech synthesis, in the questionnaire's language, with a voice
+  // on the device only (some browsers also offer voices that run on a server: never those).
   var speech = 'speechSynthesis' in window && 'SpeechSynthesisUtterance' in window ? window.speechSynthesis : null;
 
-  function say(text) {
+  /** A voice on this device for the language; null when the only voices for it are on a server. */
+  function voiceFor(lang) {
+    var voices = speech.getVoices();
+    var base = lang.toLowerCase().slice(0, 2);
+    var any = false;
+    for (var i = 0; i < voices.length; i++) {
+      if (!voices[i].lang || voices[i].lang.toLowerCase().slice(0, 2) !== base) continue;
+      any = true;
+      if (voices[i].localService) return { voice: voices[i] };
+    }
+    // No voices listed at all (still loading, or none): let the browser choose by language.
+    return voices.length === 0 || !any ? { voice: undefined } : null;
+  }
+
+  function say(text, lang) {
     if (!speech) return;
-    var lang = root.getAttribute('lang') || 'nl';
+    var choice = voiceFor(lang);
+    if (!choice) return;
     speech.cancel();
     var utterance = new SpeechSynthesisUtterance(text);
     utterance.lang = lang;
-    var voices = speech.getVoices();
-    for (var i = 0; i < voices.length; i++) {
-      if (voices[i].lang && voices[i].lang.toLowerCase().indexOf(lang.toLowerCase()) === 0) {
-        utterance.voice = voices[i];
-        break;
-      }
-    }
+    if (choice.voice) utterance.voice = choice.voice;
     speech.speak(utterance);
   }
 
@@ -53,16 +63,21 @@
   function readAloud(page) {
     if (!speech) return;
     var buttons = page.querySelectorAll('[data-say]');
+    function offer() {
+      for (var i = 0; i < buttons.length; i++) buttons[i].hidden = !voiceFor(buttons[i].getAttribute('data-lang'));
+    }
+    offer();
+    if (speech.addEventListener) speech.addEventListener('voiceschanged', offer);
     for (var i = 0; i < buttons.length; i++) {
-      buttons[i].hidden = false;
       buttons[i].addEventListener('click', function () {
-        say(this.getAttribute('data-say'));
+        say(this.getAttribute('data-say'), this.getAttribute('data-lang'));
       });
     }
     var explains = page.querySelectorAll('details.explain');
     for (var j = 0; j < explains.length; j++) {
       explains[j].addEventListener('toggle', function () {
-        if (this.open) say(this.querySelector('.simple').textContent);
+        var simple = this.querySelector('.simple');
+        if (this.open) say(simple.textContent, simple.getAttribute('lang'));
         else hush();
       });
     }
@@ -74,11 +89,30 @@
     var status = form.querySelector('[data-status]');
     var sendButton = form.querySelector('[data-send]');
     var retryButton = form.querySelector('[data-retry]');
+    var startAgain = form.querySelector('[data-start-again]');
+    startAgain.addEventListener('click', function () {
+      form.reset();
+      location.replace(page.getAttribute('data-start'));
+    });
     var current = 0;
+    // The answers as first sent: retries send exactly these, and nothing can be changed meanwhile.
+    var sent = null;
 
     function answered(screen) {
       var field = screen.querySelector('input[type=radio]:checked, textarea');
       return !!field && (field.type === 'radio' || field.value.trim() !== '');
+    }
+
+    /** The labels that follow the answers: "Next" or "Skip", and the count on the review screen. */
+    function refresh() {
+      var screen = screens[current];
+      var next = screen.querySelector('[data-next]');
+      if (next) next.textContent = answered(screen) ? form.getAttribute('data-label-next') : form.getAttribute('data-label-skip');
+      var count = screen.querySelector('[data-review-count]');
+      if (count) {
+        var done = screens.filter(answered).length;
+        count.textContent = count.getAttribute('data-review-count').replace('{answered}', String(done));
+      }
     }
 
     function show(index, focus) {
@@ -87,19 +121,12 @@
       screens.forEach(function (screen, i) {
         screen.hidden = i !== current;
       });
-      var screen = screens[current];
-      var next = screen.querySelector('[data-next]');
-      if (next) next.textContent = answered(screen) ? form.getAttribute('data-label-next') : form.getAttribute('data-label-skip');
-      var back = screen.querySelector('[data-back]');
-      if (back) back.disabled = current === 0;
-      var count = screen.querySelector('[data-review-count]');
-      if (count) {
-        var done = screens.filter(answered).length;
-        count.textContent = count.getAttribute('data-review-count').replace('{answered}', String(done));
-      }
+      var back = screens[current].querySelector('[data-back]');
+      if (back) back.disabled = current === 0 || sent !== null;
+      refresh();
       window.scrollTo(0, 0);
       if (focus) {
-        var heading = screen.querySelector('[tabindex="-1"]');
+        var heading = screens[current].querySelector('[tabindex="-1"]');
         if (heading) heading.focus();
       }
     }
@@ -111,12 +138,8 @@
       if (target.hasAttribute('data-back')) show(current - 1, true);
       if (target.hasAttribute('data-retry')) send();
     });
-    form.addEventListener('change', function () {
-      show(current, false);
-    });
-    form.addEventListener('input', function (event) {
-      if (event.target.tagName === 'TEXTAREA') show(current, false);
-    });
+    form.addEventListener('change', refresh);
+    form.addEventListener('input', refresh);
 
     function payload() {
       var body = { submissionId: form.elements.submissionId.value, roundId: form.elements.roundId.value, groupId: form.elements.groupId.value, answers: {}, open: {} };
@@ -160,6 +183,11 @@
     function send() {
       if (sending) return;
       sending = true;
+      if (sent === null) {
+        sent = payload();
+        var backs = form.querySelectorAll('[data-back]');
+        for (var b = 0; b < backs.length; b++) backs[b].disabled = true;
+      }
       clearTimeout(retryTimer);
       sendButton.disabled = true;
       retryButton.hidden = true;
@@ -172,7 +200,7 @@
         method: 'POST',
         credentials: 'same-origin',
         headers: { 'content-type': 'application/json', accept: 'application/json', 'x-csrf-token': form.elements._csrf.value },
-        body: payload(),
+        body: sent,
         signal: controller ? controller.signal : undefined,
       })
         .then(function (response) {
@@ -187,10 +215,11 @@
           if (result.response.ok) return finish(result.body.next || form.getAttribute('data-done'));
           if (result.response.status === 409 && error && error.code === 'already-received') return finish(form.getAttribute('data-done'));
           if (result.response.status >= 500 || result.response.status === 429 || !error) return retryLater();
-          // Refused (closed round, used code…): say why; sending again would not help.
-          sending = false;
-          sendButton.disabled = false;
-          tell(error.message, true);
+          // Refused (closed round, used code…): say why; sending again would not help. Only
+          // "start again" is left, which clears everything.
+          tell(error.message + (error.details && error.details[0] ? ' ' + error.details[0].message : ''), true);
+          sendButton.hidden = true;
+          startAgain.hidden = false;
         })
         .catch(function () {
           clearTimeout(timeout);
@@ -224,8 +253,11 @@
       form.reset();
       location.replace(page.getAttribute('data-start'));
     }
+    var before = null;
     function warn() {
+      before = document.activeElement;
       box.hidden = false;
+      form.inert = true;
       box.querySelector('button').focus();
       discardTimer = setTimeout(discard, discardMs);
     }
@@ -237,6 +269,8 @@
     box.querySelector('[data-idle-continue]').addEventListener('click', function () {
       clearTimeout(discardTimer);
       box.hidden = true;
+      form.inert = false;
+      if (before && before.focus) before.focus();
       touched();
     });
     ['pointerdown', 'keydown', 'touchstart', 'input'].forEach(function (type) {
