@@ -67,6 +67,7 @@ export function createApp(deps: AppDeps): Express {
   const routeDeps = { ...deps, limiter: deps.limiter ?? new AttemptLimiter(deps.clock), writer: deps.writer ?? new SubmissionWriter(deps.db, deps.logger) };
   const app = express();
   app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.trustProxy);
   app.set('etag', false);
   app.use(helmet({ contentSecurityPolicy, referrerPolicy: { policy: 'no-referrer' }, strictTransportSecurity: secure }));
   // Young people's pages, and the files they load, leave no timed trace in the log.

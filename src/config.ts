@@ -31,6 +31,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   CHROMIUM_PATH: z.string().min(1).optional(),
   SECRET_FILE: z.string().min(1).optional(),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(\d|loopback|uniquelocal|linklocal)$/, 'een aantal proxy’s (0–9) of loopback / a number of proxies (0–9) or loopback')
+    .default('0'),
 });
 
 export type Language = 'nl' | 'en';
@@ -47,6 +51,8 @@ export interface Config {
   readonly chromiumPath: string | undefined;
   /** The server's secret key (see `secret.ts`); beside the database unless set. */
   readonly secretFile: string;
+  /** Express's `trust proxy`: how far to believe X-Forwarded-For for the client's address. */
+  readonly trustProxy: number | string;
 }
 
 /** `sqlite:relative/file`, `file:…` or a bare path; `:memory:` for tests. */
@@ -75,6 +81,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     language: e.DEFAULT_LANGUAGE,
     logLevel: e.LOG_LEVEL,
     chromiumPath: e.CHROMIUM_PATH,
+    trustProxy: /^\d$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,
     secretFile: e.SECRET_FILE ? path.resolve(paths.root, e.SECRET_FILE) : path.join(dataDir, 'leefklimaat.key'),
   });
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { AppError } from '../errors';
+import { clientKey } from '../http/client';
 import { clearCookie, setCookie } from '../http/cookies';
 import { detailErrors, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
@@ -47,7 +48,7 @@ export function authRoutes(deps: AuthDeps): Router {
     if (!form.ok) return sendPage(res, deps.views, 'login', { errors: form.errors, values: req.body }, 400);
     try {
       // The client address keys the in-memory limiter only; it is never stored or logged.
-      const { token } = await login(deps.db, deps, { ...form.data, clientKey: req.socket.remoteAddress ?? 'unknown' });
+      const { token } = await login(deps.db, deps, { ...form.data, clientKey: clientKey(req) });
       setCookie(res, SESSION_COOKIE, token, secure, { maxAge: 12 * 3600 });
       res.redirect(303, safeNext(form.data.next));
     } catch (error) {

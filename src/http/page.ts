@@ -2,6 +2,7 @@ import type { Response } from 'express';
 import { z, type ZodError } from 'zod';
 import type { Language } from '../config';
 import type { CurrentUser } from '../auth/current-user';
+import { ValidationError } from '../errors';
 import { t, translate, type MessageKey } from '../i18n/messages';
 import type { PageRenderer } from '../views/render';
 
@@ -75,4 +76,9 @@ export function parseForm<T extends z.ZodType>(
   if (valid.success) return { ok: true, data: valid.data };
   const parsed = schema.safeParse(body ?? {}, { error: formErrorMap(lang) });
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error, lang) };
+}
+
+/** A form's problems (field → message, as parseForm gives them) as an error for the error handler. */
+export function formProblems(errors: Record<string, string>, message?: MessageKey): ValidationError {
+  return new ValidationError({ message, details: Object.entries(errors).map(([path, text]) => ({ path, message: text })) });
 }

@@ -23,6 +23,7 @@ export const surveyMessages = {
   's.explain': { nl: 'Wat betekent dit?', en: 'What does this mean?' },
   's.back': { nl: 'Terug', en: 'Back' },
   's.next': { nl: 'Volgende', en: 'Next' },
+  's.clear-answer': { nl: 'Antwoord weghalen', en: 'Remove my answer' },
   's.skip': { nl: 'Overslaan', en: 'Skip' },
   's.open-hint': { nl: 'Je mag dit leeg laten. Schrijf geen namen op.', en: 'You may leave this empty. Please do not write any names.' },
   's.your-answer': { nl: 'Jouw antwoord', en: 'Your answer' },

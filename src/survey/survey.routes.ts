@@ -5,9 +5,10 @@ import { login, SESSION_COOKIE, logout, TooManyAttempts } from '../auth/session.
 import { requireRole } from '../auth/auth.middleware';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
-import { AppError, ValidationError } from '../errors';
+import { AppError } from '../errors';
+import { clientKey } from '../http/client';
 import { clearCookie, setCookie } from '../http/cookies';
-import { parseForm, sendPage } from '../http/page';
+import { formProblems, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import { helpResources } from '../organisation/organisation.service';
@@ -39,7 +40,6 @@ import {
   submitAnswers,
   talkedTicket,
   wasReceived,
-  type SurveyAccess,
 } from './survey.service';
 import { interfaceLanguage, languageChoices, questionLanguage, surveyScreens, textDirection } from './survey.view';
 
@@ -69,6 +69,9 @@ interface Deps {
 }
 
 /** The young people's pages and the tablet's way in and out. */
+/** The language a young person chose, until their answers are sent. */
+const LANGUAGE_COOKIE = 'lk_survey_lang';
+
 export const SURVEY_PATHS = /^\/(survey|code|tablet)(\/|$)/;
 
 const codeForm = z.object({ code: z.string().trim().min(1, 's.code-unknown').max(40, 's.code-unknown') });
@@ -88,14 +91,17 @@ export function surveyRoutes(deps: Deps): Router {
   const timings = deps.survey ?? defaultSurveyTimings;
   // Survey cookies: only for this site's own requests, never sent along from another site.
   const strict = { sameSite: 'strict' as const };
-  const clientKey = (req: Request) => req.socket.remoteAddress ?? 'unknown';
   // Young people on a group's Wi-Fi share one address: typing mistakes of one must not lock out the
   // others for long. Still hopeless for guessing: 20 tries per 15 minutes against 28^8 codes.
   const codeLimiter = deps.codeLimiter ?? new AttemptLimiter(deps.clock, { freeAttempts: 20, windowMs: 15 * 60_000, baseDelayMs: 1_000, maxDelayMs: 60_000 });
 
-  /** Question texts in the language asked for (when the questionnaire has it); our own texts in nl or en. */
-  const useLanguage = (req: Request, res: Response, languages: readonly string[] = ['nl', 'en']) => {
-    const textLang = questionLanguage({ languages }, req.query['lang']);
+  /**
+   * Question texts in the language asked for (when the questionnaire has it); our own texts in nl or
+   * en. The young person's choice lives in a cookie of its own until the answers are sent — not in
+   * the addresses, so no page in the browser's history keeps it for the next one on a tablet.
+   */
+  const useLanguage = (req: Request, res: Response, languages: readonly string[] = ['nl', 'en'], chosen?: string) => {
+    const textLang = questionLanguage({ languages }, req.query['lang'] ?? chosen ?? res.locals.cookies[LANGUAGE_COOKIE]);
     res.locals.lang = interfaceLanguage(textLang, deps.config.language);
     return { textLang, dir: textDirection(textLang) };
   };
@@ -140,6 +146,18 @@ export function surveyRoutes(deps: Deps): Router {
   };
 
   router.get('/survey', async (req, res) => {
+    // A language chosen, or a fresh start for the next young person: remember or forget it, and
+    // show the start screen under its plain address.
+    const asked = req.query['lang'];
+    if (typeof asked === 'string' && /^[a-z]{2}(-[A-Z]{2})?$/.test(asked)) {
+      setCookie(res, LANGUAGE_COOKIE, asked, secure, strict);
+      return res.redirect(303, '/survey');
+    }
+    if (req.query['fresh'] !== undefined) {
+      clearCookie(res, LANGUAGE_COOKIE, secure);
+      clearCookie(res, DONE_COOKIE, secure);
+      return res.redirect(303, '/survey');
+    }
     const found = await access(res);
     if (!found) return withoutAccess(req, res);
     // The next young person starts clean: no "talk" left over from the one before.
@@ -193,9 +211,10 @@ export function surveyRoutes(deps: Deps): Router {
     const raw: unknown = isForm ? fromFormPost(req.body as Record<string, unknown>) : req.body;
     const submissionId = (raw as { submissionId?: unknown } | undefined)?.submissionId;
     const done = (target: SurveyTarget, id: string) => {
-      setCookie(res, DONE_COOKIE, doneTicket(deps, target, id), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
+      setCookie(res, DONE_COOKIE, doneTicket(deps, target, id, textLang), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
       if (found?.mode === 'code') clearCookie(res, CODE_COOKIE, secure);
-      const next = `/survey/thanks?lang=${textLang}`;
+      clearCookie(res, LANGUAGE_COOKIE, secure);
+      const next = '/survey/thanks';
       if (isForm) res.redirect(303, next);
       else res.json({ ok: true, next });
     };
@@ -207,7 +226,7 @@ export function surveyRoutes(deps: Deps): Router {
       textLang = useLanguage(req, res, q.languages).textLang;
       const parsed = parseForm(submissionSchema(q), raw, res.locals.lang);
       if (!parsed.ok) {
-        throw new ValidationError({ message: 's.answers-invalid', details: Object.entries(parsed.errors).map(([path, message]) => ({ path, message })) });
+        throw formProblems(parsed.errors, 's.answers-invalid');
       }
       await submitAnswers(deps, found, parsed.data);
       done(found.target, parsed.data.submissionId);
@@ -224,7 +243,7 @@ export function surveyRoutes(deps: Deps): Router {
       if (found && typeof submissionId === 'string') {
         // The closing screen (and its "talk" button) still follow; a form post simply goes there.
         if (isForm) return done(found.target, submissionId);
-        setCookie(res, DONE_COOKIE, doneTicket(deps, found.target, submissionId), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
+        setCookie(res, DONE_COOKIE, doneTicket(deps, found.target, submissionId, textLang), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
       }
       throw error instanceof AlreadyReceived ? error : new AlreadyReceived();
     }
@@ -233,7 +252,7 @@ export function surveyRoutes(deps: Deps): Router {
   const closingPage = async (req: Request, res: Response, page: 'survey-thanks' | 'survey-talk') => {
     const done = readDone(deps, res.locals.cookies);
     if (!done) return res.redirect(303, '/survey');
-    const { textLang, dir } = useLanguage(req, res);
+    const { textLang, dir } = useLanguage(req, res, undefined, done.lang);
     const target = await findTarget(deps.db, done.round, done.group);
     const help = target ? (await helpResources(deps.db, target.institutionId)).resources : [];
     const tablet = (await access(res))?.mode === 'tablet';
@@ -252,19 +271,19 @@ export function surveyRoutes(deps: Deps): Router {
   router.get('/survey/talk', (req, res) => closingPage(req, res, 'survey-talk'));
 
   router.post('/survey/talk', async (req, res) => {
-    const { textLang } = useLanguage(req, res);
+    useLanguage(req, res);
     const done = readDone(deps, res.locals.cookies);
     if (!done) throw new NoSurveyAccess();
     if (!done.talked) {
       await requestTalk(deps, done);
       setCookie(res, DONE_COOKIE, talkedTicket(deps, done), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
     }
-    res.redirect(303, `/survey/talk?lang=${textLang}`);
+    res.redirect(303, '/survey/talk');
   });
 
   router.post('/tablet/start', requireRole('administrator', 'manager', 'group_leader'), async (req, res) => {
     const form = parseForm(startForm, req.body, res.locals.lang);
-    if (!form.ok) throw new ValidationError({ details: Object.entries(form.errors).map(([path, message]) => ({ path, message })) });
+    if (!form.ok) throw formProblems(form.errors);
     const token = await startTablet(deps, res.locals.user!, form.data.groupId);
     // A young person must not land in the staff pages: the staff session ends on this device.
     await logout(deps.db, deps.clock, res.locals.user!);
@@ -276,7 +295,7 @@ export function surveyRoutes(deps: Deps): Router {
 
   const tabletAccess = async (res: Response) => {
     const found = await access(res);
-    return found?.mode === 'tablet' ? (found as Extract<SurveyAccess, { mode: 'tablet' }>) : undefined;
+    return found?.mode === 'tablet' ? found : undefined;
   };
 
   const leavePage = (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200) => {

@@ -198,9 +198,9 @@ export async function wasReceived(db: Kysely<DB>, submissionId: unknown): Promis
  * After sending: a ticket whose id becomes the talk request's id. Derived from the submission id
  * (keyed, so the id does not show it), so a replay or a retry of the same answers adds nothing.
  */
-export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>, submissionId: string): string {
+export function doneTicket(deps: Pick<SurveyDeps, 'secret' | 'clock'>, target: Pick<SurveyTarget, 'roundId' | 'groupId'>, submissionId: string, lang: string): string {
   const id = keyedHash(deps.secret, 'talk-request', submissionId).slice(0, 32);
-  return signTicket(deps.secret, { kind: 'done', id, round: target.roundId, group: target.groupId, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
+  return signTicket(deps.secret, { kind: 'done', id, round: target.roundId, group: target.groupId, lang, expires: deps.clock.now().getTime() + DONE_TICKET_MS });
 }
 
 export function talkedTicket(deps: Pick<SurveyDeps, 'secret'>, done: Ticket): string {

@@ -2,10 +2,10 @@ import type { Language } from '../config';
 import type { Questionnaire, Smiley } from '../questionnaires/questionnaire';
 
 /** Scripts written right to left; the page's `dir` follows the questionnaire language. */
-const RTL = new Set(['ar', 'dv', 'fa', 'he', 'ku', 'ps', 'ur', 'yi']);
+const RTL = new Set(['ar', 'ckb', 'dv', 'fa', 'he', 'ku', 'ps', 'sd', 'ug', 'ur', 'yi']);
 
 export function textDirection(lang: string): 'rtl' | 'ltr' {
-  return RTL.has(lang.slice(0, 2)) ? 'rtl' : 'ltr';
+  return RTL.has(lang.split('-')[0]!) ? 'rtl' : 'ltr';
 }
 
 /** The language the questions are shown in: the one asked for when the questionnaire has it. */

@@ -18,6 +18,8 @@ const ticketSchema = z.strictObject({
   codeHash: z.string().optional(),
   /** On a `done` ticket: the talk request was made. */
   talked: z.boolean().optional(),
+  /** On a `done` ticket: the language the questionnaire was answered in, for the closing screens. */
+  lang: z.string().max(10).optional(),
   /** Milliseconds since the epoch. */
   expires: z.number(),
 });

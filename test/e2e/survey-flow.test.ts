@@ -258,7 +258,9 @@ describe('a young person answering the questionnaire in Chromium', () => {
       // Back from the closing screen: the start screen for the next young person, no answers anywhere.
       await page.goBack();
       expect(path(page)).toBe('/survey');
-      expect(await page.$('[data-page="start"]')).not.toBeNull();
+      // A page restored from the back-forward cache reloads itself from the server: wait for that.
+      await page.waitForSelector('[data-page="start"]');
+      await page.waitForNetworkIdle();
       expect(await page.$$eval('input[type=radio]:checked', (els) => els.length)).toBe(0);
       expect(await page.$$eval('textarea', (els) => els.length)).toBe(0);
       expect(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0)).toBe(true);
@@ -288,7 +290,8 @@ describe('a young person answering the questionnaire in Chromium', () => {
       await page.type('#code', typed);
       await clickAndWait(page, '.code-form button[type="submit"]');
       expect(path(page)).toBe('/survey');
-      expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+      // The chosen language is not in the address (the history keeps addresses), yet the page has it.
+      expect(new URL(page.url()).searchParams.get('lang')).toBeNull();
       expect(await page.$eval('html', (el) => el.lang)).toBe('en');
       expect(await page.$('[data-page="start"]')).not.toBeNull();
       expect(await page.$('[data-page="start"][data-tablet]')).toBeNull();
@@ -336,7 +339,8 @@ describe('a young person answering the questionnaire in Chromium', () => {
       expect(await page.$eval('[data-review-count]', (el) => el.textContent)).toBe(`You answered ${q.items.length} of the ${q.items.length + q.openQuestions.length} questions.`);
       await clickAndWait(page, '[data-send]');
       expect(path(page)).toBe('/survey/thanks');
-      expect(new URL(page.url()).searchParams.get('lang')).toBe('en');
+      // The chosen language is not in the address (the history keeps addresses), yet the page has it.
+      expect(new URL(page.url()).searchParams.get('lang')).toBeNull();
       expect(await page.$eval('html', (el) => el.lang)).toBe('en');
 
       const stored = await responsesOf(ctx.db, org.roundId, groupId);

@@ -206,7 +206,7 @@ describe('the survey', () => {
   /** A browser in tablet mode for a group, with its CSRF cookie from the start screen. */
   async function tablet(groupId = g0, startedBy = org.users.group_leader.id): Promise<Browser> {
     const b = new Browser(ctx.app, [await tabletCookie(ctx.db, org.roundId, groupId, startedBy)]);
-    await b.get('/survey?lang=nl').expect(200);
+    await b.get('/survey').expect(200);
     return b;
   }
 
@@ -218,7 +218,7 @@ describe('the survey', () => {
     expect(res.status).toBe(303);
     expect(res.headers['location']).toBe('/survey?lang=nl');
     expect(b.jar.get('lk_code')).toBeTruthy();
-    await b.get('/survey?lang=nl').expect(200);
+    await b.get('/survey').expect(200);
     return b;
   }
 
@@ -244,7 +244,7 @@ describe('the survey', () => {
 
       const res = await b.submit(body);
       expect(res.status).toBe(200);
-      expect(res.body).toEqual({ ok: true, next: '/survey/thanks?lang=nl' });
+      expect(res.body).toEqual({ ok: true, next: '/survey/thanks' });
       expect(cookieSet(res, 'lk_done')).toBeTruthy();
 
       const responses = await ctx.db.selectFrom('response').selectAll().execute();
@@ -279,7 +279,7 @@ describe('the survey', () => {
       const submissionId = randomId();
       const res = await b.postForm('/survey/submit?lang=nl', { submissionId, roundId: org.roundId, groupId: g0, 'a:s01': '4', 'a:g03': '2', 'o:good': '', 'o:change': 'Meer uitjes' });
       expect(res.status).toBe(303);
-      expect(res.headers['location']).toBe('/survey/thanks?lang=nl');
+      expect(res.headers['location']).toBe('/survey/thanks');
       const answers = await ctx.db.selectFrom('response_answer').select(['item_id', 'value']).orderBy('item_id').execute();
       expect(answers).toEqual([
         { item_id: 'g03', value: 2 },
@@ -472,7 +472,7 @@ describe('the survey', () => {
     it.each(['closed', 'planned'] as const)('refuses answers from a tablet of a round that is %s, and says so on the start screen', async (status) => {
       await setRoundStatus(ctx.db, org.roundId, status);
       const b = new Browser(ctx.app, [await tabletCookie(ctx.db, org.roundId, g0, org.users.group_leader.id)]);
-      const start = await b.get('/survey?lang=nl');
+      const start = await b.get('/survey');
       expect(start.status).toBe(200);
       expect(start.text).toContain('De vragenlijst is nu niet open');
       expect(start.text).not.toContain('/survey/questions');
@@ -629,7 +629,7 @@ describe('the survey', () => {
       expect(staffPage.status).toBe(303);
       expect(staffPage.headers['location']).toMatch(/^\/login/);
       const b = new Browser(ctx.app, [`lk_tablet=${token}`]);
-      const survey = await b.get('/survey?lang=nl');
+      const survey = await b.get('/survey');
       expect(survey.status).toBe(200);
       expect(survey.text).toContain('Groep 1');
       await b.submit(submissionFor(q, org.roundId, g0)).expect(200);
@@ -690,7 +690,7 @@ describe('the survey', () => {
         // The token itself is dead, even if a browser kept it.
         // The stopped tablet says so (and forgets its cookie) instead of asking a child for a code.
         const again = new Browser(ctx.app, [`lk_tablet=${token}`]);
-        const survey = await again.get('/survey?lang=nl');
+        const survey = await again.get('/survey');
         expect(survey.status).toBe(200);
         expect(survey.text).toContain('Deze tablet is klaar');
         expect(cookieSet(survey, 'lk_tablet')).toBe('');
@@ -786,7 +786,7 @@ describe('the survey', () => {
       const b = await sent();
       const res = await b.postForm('/survey/talk?lang=nl');
       expect(res.status).toBe(303);
-      expect(res.headers['location']).toBe('/survey/talk?lang=nl');
+      expect(res.headers['location']).toBe('/survey/talk');
       const requests = await ctx.db.selectFrom('talk_request').selectAll().execute();
       expect(requests).toEqual([{ id: expect.stringMatching(/^[0-9a-f]{32}$/), round_id: org.roundId, group_id: g0, requested_on: '2026-11-23', handled: 0 }]);
       expect(requests[0]!.requested_on).toMatch(DAY);
@@ -819,7 +819,7 @@ describe('the survey', () => {
       // The next young person starts clean: the start screen forgets the one before's ticket.
       const done = await sent();
       expect(done.jar.get('lk_done')).toBeTruthy();
-      await done.get('/survey?lang=nl').expect(200);
+      await done.get('/survey').expect(200);
       expect(done.jar.has('lk_done')).toBe(false);
       await refused(() => done.postForm('/survey/talk?lang=nl', {}, { accept: 'application/json' }), 403, 'survey-no-access');
     });
@@ -919,15 +919,21 @@ describe('the survey', () => {
 
     it('does not remember the language a young person chose', async () => {
       const b = await tablet();
-      const res = await b.get('/survey?lang=en');
-      expect(res.status).toBe(200);
+      // The choice is kept for this young person only (until the answers are sent), and the start
+      // screen stays at its plain address, so the browser's history does not keep it either.
+      const chosen = await b.get('/survey?lang=en');
+      expect(chosen.status).toBe(303);
+      expect(chosen.headers['location']).toBe('/survey');
+      expect(cookieSet(chosen, 'lk_lang')).toBeUndefined();
+      expect(cookieSet(chosen, 'lk_survey_lang')).toBe('en');
+      const res = await b.get('/survey');
       expect(res.text).toContain('<html lang="en"');
-      expect(cookieSet(res, 'lk_lang')).toBeUndefined();
       for (const url of ['/survey/questions?lang=en', '/code?lang=en', '/tablet/leave?lang=en']) {
         const page = await b.get(url);
         expect({ url, status: page.status, lk_lang: cookieSet(page, 'lk_lang') }).toEqual({ url, status: 200, lk_lang: undefined });
       }
       // The next young person gets the default language again.
+      await b.get('/survey?fresh=1').expect(303);
       const next = await b.get('/survey');
       expect(next.text).toContain('<html lang="nl"');
       // A staff page does remember it: the check above would see the cookie.
@@ -990,7 +996,7 @@ describe('the log around a survey', () => {
     const typed = code!.toLowerCase().replace('-', ' ');
     await b.postForm('/code?lang=nl', { code: typed }).expect(303);
     const ticket = b.jar.get('lk_code')!;
-    await b.get('/survey?lang=nl').expect(200);
+    await b.get('/survey').expect(200);
     await b.get('/survey/questions?lang=nl').expect(200);
 
     const body = submissionFor(q, org.roundId, g0, (i) => (i % 5) + 1);
@@ -1058,7 +1064,7 @@ describe('the log around a survey', () => {
     const started = await request(ctx.app).post('/tablet/start').set('Cookie', gl.cookie).set('User-Agent', AGENT).type('form').send({ _csrf: gl.csrf, groupId: g0 }).expect(303);
     const token = cookieSet(started, 'lk_tablet')!;
     const b = new Browser(ctx.app, [`lk_tablet=${token}`], { 'User-Agent': AGENT });
-    await b.get('/survey?lang=nl').expect(200);
+    await b.get('/survey').expect(200);
     const body = submissionFor(q, org.roundId, g0, () => 4);
     body.open = { change: 'Unieke-wens-QWERTY-8080' };
     await b.submit(body).expect(200);

@@ -15,6 +15,11 @@
     var page = document.querySelector('[data-page]');
     if (!page) return;
     var kind = page.getAttribute('data-page');
+    // A page restored from the browser's back-forward cache starts over from the server: it may
+    // hold the answers or the closing screen of the young person before.
+    window.addEventListener('pageshow', function (event) {
+      if (event.persisted) location.reload();
+    });
     readAloud(page);
     if (kind === 'questions') questions(page);
     if (kind === 'closing' && page.hasAttribute('data-tablet')) returnToStart(page);
@@ -108,6 +113,9 @@
       var screen = screens[current];
       var next = screen.querySelector('[data-next]');
       if (next) next.textContent = answered(screen) ? form.getAttribute('data-label-next') : form.getAttribute('data-label-skip');
+      // A tapped answer can be taken back: skipping a question stays possible.
+      var clear = screen.querySelector('[data-clear]');
+      if (clear) clear.hidden = !answered(screen) || sent !== null;
       var count = screen.querySelector('[data-review-count]');
       if (count) {
         var done = screens.filter(answered).length;
@@ -137,6 +145,13 @@
       if (target.hasAttribute('data-next')) show(current + 1, true);
       if (target.hasAttribute('data-back')) show(current - 1, true);
       if (target.hasAttribute('data-retry')) send();
+      if (target.hasAttribute('data-clear')) {
+        var chosen = screens[current].querySelectorAll('input[type=radio]');
+        for (var i = 0; i < chosen.length; i++) chosen[i].checked = false;
+        refresh();
+        var first = screens[current].querySelector('input[type=radio]');
+        if (first) first.focus();
+      }
     });
     form.addEventListener('change', refresh);
     form.addEventListener('input', refresh);
@@ -230,11 +245,6 @@
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       send();
-    });
-
-    // A page restored from the browser's back-forward cache starts over from the server.
-    window.addEventListener('pageshow', function (event) {
-      if (event.persisted) location.reload();
     });
 
     if (page.hasAttribute('data-tablet')) idle(page, form);
