@@ -74,7 +74,7 @@ export const surveyMessages = {
   },
   's.talk-sent-2': {
     nl: 'Ze laten in de groep weten dat je altijd bij hen terecht kunt. Wil je zeker weten dat je een gesprek krijgt? Zeg het dan zelf tegen een begeleider die je vertrouwt.',
-    en: 'They will let the group know that you can always come to them. Do you want to be sure you get a talk? Then tell a staff member you trust yourself.',
+    en: 'They will let the group know that you can always come to them. Do you want to be sure you get a talk? Then tell a staff member you trust.',
   },
   's.talk-sent-3': {
     nl: 'Je kunt ook iemand van de lijst hieronder bellen of een bericht sturen.',

@@ -213,7 +213,7 @@ export function surveyRoutes(deps: Deps): Router {
     const done = (target: SurveyTarget, id: string) => {
       setCookie(res, DONE_COOKIE, doneTicket(deps, target, id, textLang), secure, { ...strict, maxAge: DONE_TICKET_MS / 1000 });
       if (found?.mode === 'code') clearCookie(res, CODE_COOKIE, secure);
-      clearCookie(res, LANGUAGE_COOKIE, secure);
+      if (res.locals.cookies[LANGUAGE_COOKIE]) clearCookie(res, LANGUAGE_COOKIE, secure);
       const next = '/survey/thanks';
       if (isForm) res.redirect(303, next);
       else res.json({ ok: true, next });
