@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, existsSync } from 'node:fs';
-import { sql } from 'kysely';
 import request from 'supertest';
 import { hashCode, normaliseCode } from '../../src/access-codes/access-code';
 import type { Role } from '../../src/auth/auth.table';
 import type { Database } from '../../src/db/database';
 import { createTestApp } from '../support/app';
+import { everyStoredValue } from '../support/db';
 import { buildInstitution } from '../support/staff';
 
 const CODE = /^[ACDEFGHJKMNPQRTUVWXYZ2345679]{4}-[ACDEFGHJKMNPQRTUVWXYZ2345679]{4}$/;
@@ -15,21 +15,6 @@ function printedCodes(html: string): string[] {
   return [...html.matchAll(/<p class="slip-code">([^<]*)<\/p>/g)].map((m) => m[1]!);
 }
 
-/** Every row of every table, as the database holds it. */
-async function everyStoredValue(db: Database): Promise<{ table: string; column: string; value: string }[]> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
-  const values: { table: string; column: string; value: string }[] = [];
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
-    for (const row of rows.rows) {
-      for (const [column, value] of Object.entries(row)) {
-        if (typeof value === 'string') values.push({ table: name, column, value });
-        else if (Buffer.isBuffer(value)) values.push({ table: name, column, value: value.toString('latin1') });
-      }
-    }
-  }
-  return values;
-}
 
 async function codeRows(db: Database) {
   return db.selectFrom('access_code').selectAll().orderBy('code_hash').execute();

@@ -9,6 +9,7 @@ import { createLogger, type Logger } from '../../src/logger';
 import type { Questionnaire } from '../../src/questionnaires/questionnaire';
 import { randomId } from '../../src/system';
 import { createTestApp } from '../support/app';
+import { everyStoredValue } from '../support/db';
 import { buildInstitution } from '../support/staff';
 import { issueCodes, submissionFor, tabletCookie } from '../support/survey';
 
@@ -57,21 +58,6 @@ async function everyRow(db: Database): Promise<Record<string, string[]>> {
   return out;
 }
 
-/** Every text value the database holds, with its table and column (as in code-sheets.test.ts). */
-async function everyStoredValue(db: Database): Promise<{ table: string; column: string; value: string }[]> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
-  const values: { table: string; column: string; value: string }[] = [];
-  for (const { name } of tables.rows) {
-    const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
-    for (const row of rows.rows) {
-      for (const [column, value] of Object.entries(row)) {
-        if (typeof value === 'string') values.push({ table: name, column, value });
-        else if (Buffer.isBuffer(value)) values.push({ table: name, column, value: value.toString('latin1') });
-      }
-    }
-  }
-  return values;
-}
 
 function setCookies(res: Reply): string[] {
   const header = res.headers['set-cookie'] as unknown;
