@@ -205,20 +205,33 @@ async function writeBatch(trx: Transaction<DB>, batch: readonly Submission[]): P
  * answers to 40 ms. On its own thread the transaction runs straight through.
  */
 export class ThreadedSubmissionWriter implements AnswerWriter {
-  readonly #worker: Worker;
+  #worker!: Worker;
   readonly #pending = new Map<number, { resolve(outcome: SubmitOutcome): void; reject(error: unknown): void }>();
   #next = 0;
   #closed: Promise<void> | undefined;
 
-  constructor(database: Config['database'], logLevel: Config['logLevel'], private readonly logger: Logger) {
-    // Run from TypeScript (tests, development) the worker is the .ts file, through tsx's loader.
-    const typescript = path.extname(__filename) === '.ts';
-    const file = path.join(__dirname, `submission.worker${typescript ? '.ts' : '.js'}`);
-    const options = { workerData: { database, logLevel } };
-    this.#worker = typescript
-      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(file)});`, { ...options, eval: true })
-      : new Worker(file, options);
-    this.#worker.on('message', (message: { id?: number; outcome?: SubmitOutcome; error?: string; closed?: true }) => {
+  constructor(
+    private readonly database: Config['database'],
+    private readonly logLevel: Config['logLevel'],
+    private readonly logger: Logger,
+    /** The thread's script; tests pass a stand-in. */
+    private readonly workerFile = path.join(__dirname, `submission.worker${path.extname(__filename) === '.ts' ? '.ts' : '.js'}`),
+  ) {
+    this.#start();
+  }
+
+  /**
+   * Starts the thread, and starts a new one whenever it stops unasked: answers must keep being
+   * taken. Submissions it had not acknowledged fail; their pages send them again, and the ones
+   * already stored are recognised by their receipt.
+   */
+  #start(): void {
+    const options = { workerData: { database: this.database, logLevel: this.logLevel } };
+    // From TypeScript (tests, development) the script is a .ts file, run through tsx's loader.
+    const worker = this.workerFile.endsWith('.ts')
+      ? new Worker(`require('tsx/cjs'); require(${JSON.stringify(this.workerFile)});`, { ...options, eval: true })
+      : new Worker(this.workerFile, options);
+    worker.on('message', (message: { id?: number; outcome?: SubmitOutcome; error?: string; closed?: true }) => {
       if (message.id === undefined) return;
       const pending = this.#pending.get(message.id);
       this.#pending.delete(message.id);
@@ -226,11 +239,15 @@ export class ThreadedSubmissionWriter implements AnswerWriter {
       if (message.outcome) pending.resolve(message.outcome);
       else pending.reject(message.error === 'busy' ? new WriterBusy() : new Error(message.error));
     });
-    this.#worker.on('error', (error) => this.logger.error('submission writer thread failed', { error }));
-    this.#worker.on('exit', () => {
+    worker.on('error', (error) => this.logger.error('submission writer thread failed', { error }));
+    worker.on('exit', (code) => {
       for (const pending of this.#pending.values()) pending.reject(new Error('submission writer thread stopped'));
       this.#pending.clear();
+      if (this.#closed) return;
+      this.logger.error('submission writer thread stopped; starting a new one', { code });
+      this.#start();
     });
+    this.#worker = worker;
   }
 
   submit(submission: Submission): Promise<SubmitOutcome> {
@@ -245,10 +262,11 @@ export class ThreadedSubmissionWriter implements AnswerWriter {
   /** Waits for every submission sent so far, then closes the thread and its connection. */
   idle(): Promise<void> {
     this.#closed ??= new Promise<void>((resolve) => {
-      this.#worker.on('message', (message: { closed?: true }) => {
-        if (message.closed) void this.#worker.terminate().then(() => resolve());
+      const worker = this.#worker;
+      worker.on('message', (message: { closed?: true }) => {
+        if (message.closed) void worker.terminate().then(() => resolve());
       });
-      this.#worker.postMessage({ close: true });
+      worker.postMessage({ close: true });
     });
     return this.#closed;
   }

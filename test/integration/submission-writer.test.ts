@@ -154,6 +154,29 @@ describe('the submission writer on its own thread (as the server runs it)', () =
   }, 30_000);
 });
 
+describe('a submission writer thread that stops unasked', () => {
+  it('is replaced at once: the answer it held fails (and is sent again), later answers are stored', async () => {
+    const ctx = await createTestApp();
+    const logged: string[] = [];
+    try {
+      const org = await buildInstitution(ctx.db);
+      const file = path.join(__dirname, '../fixtures/workers/crash-once.worker.js');
+      const writer = new ThreadedSubmissionWriter({ kind: 'sqlite', file: ctx.file }, 'silent', { ...silentLogger, error: (m: string) => logged.push(m) }, file);
+      const base = { roundId: org.roundId, groupId: org.groups[0]!, questionnaireId: 'lk-jeugd', questionnaireVersion: 1, answers: [{ itemId: 's01', value: 5 }], openAnswers: [] };
+      const lost = { ...base, submissionId: randomId() };
+      await expect(writer.submit(lost)).rejects.toThrow('submission writer thread stopped');
+      expect(logged).toContain('submission writer thread stopped; starting a new one');
+      // The page sends the same answers again, and more come: the new thread stores them.
+      expect(await writer.submit(lost)).toBe('stored');
+      expect(await writer.submit({ ...base, submissionId: randomId() })).toBe('stored');
+      await writer.idle();
+      expect((await ctx.db.selectFrom('response').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n).toBe(2);
+    } finally {
+      await ctx.cleanup();
+    }
+  }, 30_000);
+});
+
 describe('the server secret file', () => {
   let dir: string;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'lk-secret-'))));
