@@ -25,7 +25,7 @@ async function main(): Promise<void> {
 
   const views = createPageRenderer(paths.views);
   const writer = new ThreadedSubmissionWriter(config.database, config.logLevel, logger);
-  const checkpoints = checkpointInBackground(db);
+  const checkpoints = checkpointInBackground(db, { quiet: () => writer.quietFor(500) });
   const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer });
   // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
   // as a started server.

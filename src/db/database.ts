@@ -29,11 +29,19 @@ export function openDatabase(database: Config['database'], options: { checkpoint
 }
 
 /**
- * Copies committed pages from the WAL into the database file now and then, without waiting for
- * or blocking writers (a passive checkpoint), so the survey writer's commits never pay for it.
+ * Copies committed pages from the WAL into the database file without waiting for or blocking
+ * writers (a passive checkpoint), so the survey writer's commits never pay for it. A checkpoint
+ * writes and syncs the database file, which slows the commits beside it; so it waits for a quiet
+ * moment (`quiet()`), but no longer than `atMostMs`.
  */
-export function checkpointInBackground(db: Database, everyMs = 1_000): NodeJS.Timeout {
-  const timer = setInterval(() => void sql`pragma wal_checkpoint(passive)`.execute(db).catch(() => undefined), everyMs);
+export function checkpointInBackground(db: Database, options: { quiet: () => boolean; everyMs?: number; atMostMs?: number }): NodeJS.Timeout {
+  const { quiet, everyMs = 1_000, atMostMs = 60_000 } = options;
+  let last = Date.now();
+  const timer = setInterval(() => {
+    if (!quiet() && Date.now() - last < atMostMs) return;
+    last = Date.now();
+    void sql`pragma wal_checkpoint(passive)`.execute(db).catch(() => undefined);
+  }, everyMs);
   timer.unref();
   return timer;
 }

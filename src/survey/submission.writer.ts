@@ -209,6 +209,7 @@ export class ThreadedSubmissionWriter implements AnswerWriter {
   readonly #pending = new Map<number, { resolve(outcome: SubmitOutcome): void; reject(error: unknown): void }>();
   #next = 0;
   #closed: Promise<void> | undefined;
+  #lastSubmit = 0;
 
   constructor(
     private readonly database: Config['database'],
@@ -253,10 +254,16 @@ export class ThreadedSubmissionWriter implements AnswerWriter {
   submit(submission: Submission): Promise<SubmitOutcome> {
     if (this.#closed) return Promise.reject(new WriterBusy());
     const id = this.#next++;
+    this.#lastSubmit = Date.now();
     return new Promise((resolve, reject) => {
       this.#pending.set(id, { resolve, reject });
       this.#worker.postMessage({ id, submission });
     });
+  }
+
+  /** True when no answers have come in for this long: a good moment for housekeeping. */
+  quietFor(ms: number): boolean {
+    return this.#pending.size === 0 && Date.now() - this.#lastSubmit >= ms;
   }
 
   /** Waits for every submission sent so far, then closes the thread and its connection. */
