@@ -258,9 +258,7 @@ describe('a young person answering the questionnaire in Chromium', () => {
       // Back from the closing screen: the start screen for the next young person, no answers anywhere.
       await page.goBack();
       expect(path(page)).toBe('/survey');
-      // A page restored from the back-forward cache reloads itself from the server: wait for that.
-      await page.waitForSelector('[data-page="start"]');
-      await page.waitForNetworkIdle();
+      await page.waitForFunction(() => document.readyState === 'complete' && document.querySelector('[data-page="start"]') !== null);
       expect(await page.$$eval('input[type=radio]:checked', (els) => els.length)).toBe(0);
       expect(await page.$$eval('textarea', (els) => els.length)).toBe(0);
       expect(await page.evaluate(() => localStorage.length === 0 && sessionStorage.length === 0)).toBe(true);

@@ -15,11 +15,13 @@
     var page = document.querySelector('[data-page]');
     if (!page) return;
     var kind = page.getAttribute('data-page');
-    // A page restored from the browser's back-forward cache starts over from the server: it may
-    // hold the answers or the closing screen of the young person before.
-    window.addEventListener('pageshow', function (event) {
-      if (event.persisted) location.reload();
-    });
+    // A questions or closing page restored from the browser's back-forward cache starts over from
+    // the server: it may hold the answers or the closing screen of the young person before.
+    if (kind === 'questions' || kind === 'closing') {
+      window.addEventListener('pageshow', function (event) {
+        if (event.persisted) location.reload();
+      });
+    }
     readAloud(page);
     if (kind === 'questions') questions(page);
     if (kind === 'closing' && page.hasAttribute('data-tablet')) returnToStart(page);
