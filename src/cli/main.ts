@@ -96,8 +96,9 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .option('--out <file>', 'doelbestand / target file')
     .action(async (options: { out?: string }) => {
       await withPrepared(async (config, { db }) => {
-        const { file, bytes } = await backupSqlite(db, options.out ?? defaultBackupName(paths.data, systemClock.now()));
+        const { file, bytes, keyFile } = await backupSqlite(db, options.out ?? defaultBackupName(paths.data, systemClock.now()), config.secretFile);
         out(t(config.language, 'cli.backup-done', { file, size: `${(bytes / 1024).toFixed(0)} KiB` }));
+        if (keyFile) out(t(config.language, 'cli.backup-key', { file: keyFile }));
       });
     });
 

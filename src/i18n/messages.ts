@@ -78,6 +78,10 @@ const coreMessages = {
     en: 'This database already has locations; the demo is loaded only into an empty installation.',
   },
   'cli.backup-done': { nl: 'Back-up gemaakt: {file} ({size})', en: 'Backup written: {file} ({size})' },
+  'cli.backup-key': {
+    nl: 'Sleutel van de server ernaast: {file} — bewaar die samen met de back-up, maar niet op dezelfde plek als de database.',
+    en: 'The server key beside it: {file} — keep it with the backup, but not in the same place as the database.',
+  },
   'cli.error': { nl: 'Fout', en: 'Error' },
 
   // Pages.

@@ -97,6 +97,10 @@ describe('the leefklimaat command', () => {
     const target = path.join(dir, 'copy.sqlite');
     const backup = await runCli(['backup', '--out', target], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(backup.stdout).toMatch(/^Backup written: .*copy\.sqlite/);
+    // The server key goes with it (printed codes depend on it), readable by the owner only.
+    expect(backup.stdout).toContain(`${target}.key`);
+    expect(fs.readFileSync(`${target}.key`, 'utf8')).toBe(fs.readFileSync(path.join(path.dirname(env.DATABASE_URL), 'leefklimaat.key'), 'utf8'));
+    expect(fs.statSync(`${target}.key`).mode & 0o777).toBe(0o600);
     const copy = openDatabase({ kind: 'sqlite', file: target });
     const original = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
     try {
