@@ -98,8 +98,7 @@ export async function insertTalkRequest(db: Kysely<DB>, row: { id: string; round
  * Requests not yet marked as handled, for the groups a staff member sees: group, round, day. Only
  * from days before `today`: a request that appeared at once would show who just asked.
  */
-export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string, today: string, groupIds?: readonly string[]) {
-  if (groupIds?.length === 0) return [];
+function openTalkRequests(db: Kysely<DB>, institutionId: string, today: string, groupIds: readonly string[] | undefined) {
   let query = db
     .selectFrom('talk_request')
     .innerJoin('living_group', 'living_group.id', 'talk_request.group_id')
@@ -110,13 +109,18 @@ export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string
     .where('talk_request.handled', '=', 0)
     .where('talk_request.requested_on', '<', today);
   if (groupIds) query = query.where('talk_request.group_id', 'in', [...groupIds]);
-  return query.orderBy('talk_request.requested_on', 'desc').orderBy('living_group.name').execute();
+  return query;
 }
 
-/** Marks one request handled, when it belongs to the institution (and, for a group leader, to their groups). */
+export async function listOpenTalkRequests(db: Kysely<DB>, institutionId: string, today: string, groupIds?: readonly string[]) {
+  if (groupIds?.length === 0) return [];
+  return openTalkRequests(db, institutionId, today, groupIds).orderBy('talk_request.requested_on', 'desc').orderBy('living_group.name').execute();
+}
+
+/** Marks one request handled, when it is open to this staff member (the same rules as the list). */
 export async function markTalkRequestHandled(db: Kysely<DB>, id: string, institutionId: string, today: string, groupIds?: readonly string[]): Promise<string | undefined> {
-  const visible = await listOpenTalkRequests(db, institutionId, today, groupIds);
-  const request = visible.find((r) => r.id === id);
+  if (groupIds?.length === 0) return undefined;
+  const request = await openTalkRequests(db, institutionId, today, groupIds).where('talk_request.id', '=', id).executeTakeFirst();
   if (!request) return undefined;
   await db.updateTable('talk_request').set({ handled: 1 }).where('id', '=', id).execute();
   return request.groupName;
