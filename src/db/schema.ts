@@ -19,6 +19,7 @@ import type {
   SubmissionReceiptTable,
   TalkRequestTable,
 } from '../responses/response.table';
+import type { GroupResultTable, ItemResultTable, ScaleResultTable } from '../results/results.table';
 import type { RoundGroupTable, RoundTable } from '../rounds/round.table';
 import type { TabletSessionTable } from '../survey/survey.table';
 
@@ -45,6 +46,9 @@ export interface DB {
   staff_session: StaffSessionTable;
   setup_token: SetupTokenTable;
   improvement_action: ImprovementActionTable;
+  group_result: GroupResultTable;
+  scale_result: ScaleResultTable;
+  item_result: ItemResultTable;
   report: ReportTable;
   audit_log: AuditLogTable;
 }

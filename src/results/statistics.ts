@@ -56,10 +56,43 @@ export function sampleSd(xs: readonly number[]): number | undefined {
 }
 
 export function describe(xs: readonly number[]): Description {
-  const n = xs.length;
-  const m = mean(xs);
-  const sd = sampleSd(xs);
-  if (m === undefined || sd === undefined) return { n, mean: m, sd, ci95: undefined };
+  return describeMoments(moments(xs));
+}
+
+/**
+ * What every statistic here needs of a sample: its size, mean and sample variance. Results are
+ * stored per group and round as sums (n, Σx, Σx²), so figures for a location or the institution
+ * combine those sums in SQL and come back here — the formulas below exist once, whichever way the
+ * moments were obtained.
+ */
+export interface Moments {
+  readonly n: number;
+  /** Undefined only when n = 0. */
+  readonly mean: number | undefined;
+  /** Sample variance (n − 1); undefined when n < 2. */
+  readonly variance: number | undefined;
+}
+
+/** The moments of the values themselves (two passes, for accuracy). */
+export function moments(xs: readonly number[]): Moments {
+  return { n: xs.length, mean: mean(xs), variance: sampleVariance(xs) };
+}
+
+/**
+ * The moments from sums: n, Σx and Σx². One pass loses precision when the spread is tiny
+ * against the mean; for scale scores (bounded, a few units wide) the error stays far below the
+ * printed precision even at millions of values. A negative variance from rounding is taken as 0.
+ */
+export function momentsFromSums(n: number, sum: number, sumOfSquares: number): Moments {
+  if (n === 0) return { n, mean: undefined, variance: undefined };
+  const m = sum / n;
+  if (n < 2) return { n, mean: m, variance: undefined };
+  return { n, mean: m, variance: Math.max(0, (sumOfSquares - sum * m) / (n - 1)) };
+}
+
+export function describeMoments({ n, mean: m, variance }: Moments): Description {
+  if (m === undefined || variance === undefined) return { n, mean: m, sd: undefined, ci95: undefined };
+  const sd = Math.sqrt(variance);
   const halfWidth = tQuantile(0.975, n - 1) * (sd / Math.sqrt(n));
   return { n, mean: m, sd, ci95: { low: m - halfWidth, high: m + halfWidth } };
 }
@@ -98,19 +131,19 @@ export function cronbachAlpha(rows: readonly (readonly number[])[]): number | un
  * Undefined when either sample has fewer than 2 values or both have zero variance.
  */
 export function welchTest(a: readonly number[], b: readonly number[]): WelchResult | undefined {
-  const ma = mean(a);
-  const mb = mean(b);
-  const va = sampleVariance(a);
-  const vb = sampleVariance(b);
-  if (ma === undefined || mb === undefined || va === undefined || vb === undefined) return undefined;
+  return welchFromMoments(moments(a), moments(b));
+}
 
-  const wa = va / a.length;
-  const wb = vb / b.length;
+export function welchFromMoments(a: Moments, b: Moments): WelchResult | undefined {
+  if (a.mean === undefined || b.mean === undefined || a.variance === undefined || b.variance === undefined) return undefined;
+
+  const wa = a.variance / a.n;
+  const wb = b.variance / b.n;
   const se2 = wa + wb;
   if (se2 === 0) return undefined;
 
-  const t = (mb - ma) / Math.sqrt(se2);
-  const df = se2 ** 2 / (wa ** 2 / (a.length - 1) + wb ** 2 / (b.length - 1));
+  const t = (b.mean - a.mean) / Math.sqrt(se2);
+  const df = se2 ** 2 / (wa ** 2 / (a.n - 1) + wb ** 2 / (b.n - 1));
   // cdf(−|t|) rather than 1 − cdf(|t|): no cancellation for very small p.
   const p = Math.min(1, 2 * tCdf(-Math.abs(t), df));
   return { t, df, p };
@@ -122,15 +155,14 @@ export function welchTest(a: readonly number[], b: readonly number[]): WelchResu
  * than 2 values or the pooled SD is 0.
  */
 export function hedgesG(a: readonly number[], b: readonly number[]): number | undefined {
-  const ma = mean(a);
-  const mb = mean(b);
-  const va = sampleVariance(a);
-  const vb = sampleVariance(b);
-  if (ma === undefined || mb === undefined || va === undefined || vb === undefined) return undefined;
+  return hedgesFromMoments(moments(a), moments(b));
+}
 
-  const n1 = a.length;
-  const n2 = b.length;
-  const pooledSd = Math.sqrt(((n1 - 1) * va + (n2 - 1) * vb) / (n1 + n2 - 2));
+export function hedgesFromMoments(a: Moments, b: Moments): number | undefined {
+  if (a.mean === undefined || b.mean === undefined || a.variance === undefined || b.variance === undefined) return undefined;
+  const n1 = a.n;
+  const n2 = b.n;
+  const pooledSd = Math.sqrt(((n1 - 1) * a.variance + (n2 - 1) * b.variance) / (n1 + n2 - 2));
   if (pooledSd === 0) return undefined;
-  return ((mb - ma) / pooledSd) * (1 - 3 / (4 * (n1 + n2) - 9));
+  return ((b.mean - a.mean) / pooledSd) * (1 - 3 / (4 * (n1 + n2) - 9));
 }
