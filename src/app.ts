@@ -1,3 +1,4 @@
+import path from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -18,6 +19,7 @@ import type { Logger } from './logger';
 import { organisationRoutes } from './organisation/organisation.routes';
 import { paths } from './paths';
 import type { QuestionnaireCatalog } from './questionnaires/questionnaire.service';
+import { resultsRoutes } from './results/results.routes';
 import { roundRoutes } from './rounds/round.routes';
 import { staffRoutes } from './staff/staff.routes';
 import { SubmissionWriter, type AnswerWriter } from './survey/submission.writer';
@@ -43,6 +45,8 @@ export interface AppDeps {
   /** Tablet idle timings (tests shorten them). */
   readonly survey?: SurveyTimings;
 }
+
+const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
 
 /** Everything is served by this server: no inline script, no external origin (SPEC §5, §7). */
 const contentSecurityPolicy = {
@@ -76,6 +80,8 @@ export function createApp(deps: AppDeps): Express {
   // answers to POSTs are small, and skipping the wrapper there keeps submissions cheap.
   const compress = compression({ threshold: 1024 });
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()));
+  // Chart.js from our own dependency, never a CDN (SPEC §7).
+  app.get('/static/vendor/chart.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1h' }));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 
@@ -102,6 +108,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(staffRoutes(routeDeps));
   app.use(organisationRoutes(routeDeps));
   app.use(roundRoutes(routeDeps));
+  app.use(resultsRoutes(routeDeps));
   app.use(userRoutes(routeDeps));
   app.use(notFound);
   app.use(errorHandler({ logger: deps.logger, views: deps.views, language: deps.config.language }));

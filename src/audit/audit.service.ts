@@ -20,6 +20,8 @@ export type AuditAction =
   | 'talk-request-handled'
   | 'round-opened'
   | 'round-closed'
+  | 'improvement-action-added'
+  | 'improvement-action-changed'
   | 'export'
   | 'report-downloaded';
 

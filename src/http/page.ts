@@ -15,6 +15,7 @@ interface NavItem {
 function navFor(user: CurrentUser | undefined): NavItem[] {
   if (!user) return [];
   const items: NavItem[] = [{ href: '/staff', label: 'nav.home' }];
+  if (user.role !== 'municipality_viewer') items.push({ href: '/results', label: 'nav.results' });
   if (user.role === 'administrator' || user.role === 'manager') {
     items.push({ href: '/organisation', label: 'nav.organisation' }, { href: '/rounds', label: 'nav.rounds' });
   }

@@ -1,6 +1,7 @@
 import type { Language } from '../config';
 import { validationMessages } from './validation.messages';
 import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
+import { resultsMessages } from './results.messages';
 import { surveyMessages } from './survey.messages';
 
 /**
@@ -99,7 +100,7 @@ const coreMessages = {
   },
 } as const;
 
-export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...resultsMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 

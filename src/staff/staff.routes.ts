@@ -45,7 +45,9 @@ export function staffRoutes(deps: Deps): Router {
       if (!group) throw new NotFoundError();
       await audit(trx, deps.clock, { actorId: user.id, action: 'talk-request-handled', subject: group });
     });
-    res.redirect(303, '/staff');
+    // Handled from a group's results page: back there, and only there (never an address from outside).
+    const back = typeof req.body?.return === 'string' && /^\/groups\/[\w-]{1,64}\/results$/.test(req.body.return) ? req.body.return : '/staff';
+    res.redirect(303, back);
   });
   return router;
 }

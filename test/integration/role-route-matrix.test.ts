@@ -79,6 +79,16 @@ const MATRIX: Record<string, string> = {
   'GET /tablet/leave': everyone,
   'POST /tablet/leave': everyone,
   'POST /talk-requests/:id/handled': staff,
+  // Results (SPEC §6): group pages for their staff, the overview for managers; the same in JSON and CSV.
+  'GET /results': staff,
+  'GET /results/overview.csv': managers,
+  'GET /api/results/overview': managers,
+  'GET /groups/:id/results': staff,
+  'GET /groups/:id/results.csv': staff,
+  'GET /api/results/groups/:id': staff,
+  'POST /groups/:id/actions': staff,
+  'POST /groups/:id/actions/:actionId': staff,
+  'GET /static/vendor/chart.js': everyone,
 };
 
 interface Layer {
@@ -128,6 +138,7 @@ describe('the role × route matrix', () => {
       .replace('/rounds/:id', `/rounds/${org.roundId}`)
       .replace('/talk-requests/:id', '/talk-requests/no-such-request')
       .replace(':sheetId', 'no-such-sheet')
+      .replace(':actionId', 'no-such-action')
       .replace(':token', 'no-such-token');
 
   // Logout last: it ends the session the other cases share.

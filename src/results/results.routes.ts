@@ -1,0 +1,184 @@
+import { Router, type Request, type Response } from 'express';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { audit } from '../audit/audit.service';
+import { requireRole, STAFF_ROLES } from '../auth/auth.middleware';
+import { ownGroupIds } from '../auth/user.service';
+import type { Config } from '../config';
+import type { DB } from '../db/schema';
+import { NotFoundError } from '../errors';
+import { formProblems, parseForm, sendPage } from '../http/page';
+import type { Logger } from '../logger';
+import { institutionOf } from '../organisation/organisation.service';
+import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
+import { listOpenTalkRequests } from '../survey/survey.repository';
+import { isoDay, randomId, type Clock } from '../system';
+import type { PageRenderer } from '../views/render';
+import { groupTrendCsv, overviewCsv } from './results.csv';
+import { groupRoundDetail, groupTrend, isDetail, overview, type OverviewFilter, type ResultsContext, type SortKey } from './results.service';
+import { groupPageView, overviewView } from './results.view';
+import { groupsOf } from './results.repository';
+
+interface Deps {
+  readonly db: Kysely<DB>;
+  readonly views: PageRenderer;
+  readonly clock: Clock;
+  readonly config: Config;
+  readonly questionnaires: QuestionnaireCatalog;
+  readonly logger: Logger;
+}
+
+const MANAGERS = ['administrator', 'manager'] as const;
+
+const id = z.string().min(1).max(64);
+const overviewQuery = z.object({
+  round: id.optional(),
+  location: id.optional(),
+  questionnaire: id.optional(),
+  sort: z.union([z.enum(['location', 'group', 'responses']), z.string().regex(/^scale:[a-z][a-z0-9_-]{0,63}$/)]).optional(),
+  dir: z.enum(['asc', 'desc']).optional(),
+});
+const groupQuery = z.object({ round: id.optional() });
+const actionForm = z.object({ roundId: id, text: z.string().trim().min(1).max(2000) });
+const actionEditForm = z.object({ text: z.string().trim().min(1).max(2000) });
+
+/**
+ * Results for staff (SPEC §6): the group page, the managers' overview, and the same figures as
+ * JSON and CSV. Every figure comes from the results service, which applies k; these routes only
+ * choose the format. Open answers are on the page only — never in an export.
+ */
+export function resultsRoutes(deps: Deps): Router {
+  const router = Router();
+  const ctx: ResultsContext = { db: deps.db, questionnaires: deps.questionnaires, k: deps.config.anonymityK, logger: deps.logger };
+
+  const query = <T extends z.ZodType>(schema: T, req: Request, res: Response): z.output<T> => {
+    const parsed = parseForm(schema, req.query, res.locals.lang);
+    if (!parsed.ok) throw formProblems(parsed.errors, 'res.bad-address');
+    return parsed.data;
+  };
+  const filterOf = (q: z.output<typeof overviewQuery>): OverviewFilter => ({
+    roundId: q.round,
+    locationId: q.location,
+    questionnaireId: q.questionnaire,
+    sort: q.sort as SortKey | undefined,
+    descending: q.dir === 'desc',
+  });
+
+  router.get('/results', requireRole(...STAFF_ROLES), async (req, res) => {
+    const user = res.locals.user!;
+    if (user.role === 'group_leader') {
+      const own = new Set(await ownGroupIds(deps.db, user.id));
+      const groups = (await groupsOf(deps.db, institutionOf(user))).filter((g) => own.has(g.id));
+      return sendPage(res, deps.views, 'results-groups', { title: 'res.title', groups });
+    }
+    const q = query(overviewQuery, req, res);
+    const result = await overview(ctx, user, filterOf(q));
+    const lang = res.locals.lang;
+    const params = new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => typeof e[1] === 'string'));
+    const sortLink = (key: string) => {
+      const next = new URLSearchParams(params);
+      next.set('sort', key);
+      next.set('dir', q.sort === key && q.dir !== 'desc' ? 'desc' : 'asc');
+      return `/results?${next.toString()}`;
+    };
+    const ariaSort = (key: string) => (q.sort === key || (key === 'location' && !q.sort) ? (q.dir === 'desc' ? 'descending' : 'ascending') : undefined);
+    sendPage(res, deps.views, 'results-overview', {
+      title: 'res.title',
+      wide: true,
+      result,
+      view: overviewView(result, lang),
+      query: q,
+      exportQuery: params.toString(),
+      sortLinks: { location: sortLink('location'), group: sortLink('group'), responses: sortLink('responses') },
+      ariaSort: { location: ariaSort('location'), group: ariaSort('group'), responses: ariaSort('responses') },
+      scaleSortLinks: Object.fromEntries(
+        result.sections.flatMap((s) => s.instrument.scales).map((scale) => [scale.id, { href: sortLink(`scale:${scale.id}`), aria: ariaSort(`scale:${scale.id}`) }]),
+      ),
+    });
+  });
+
+  router.get('/results/overview.csv', requireRole(...MANAGERS), async (req, res) => {
+    const result = await overview(ctx, res.locals.user!, filterOf(query(overviewQuery, req, res)));
+    await audit(deps.db, deps.clock, { actorId: res.locals.user!.id, action: 'export', subject: `results ${result.round?.period ?? ''}`.trim() });
+    sendCsv(res, `leefklimaat-${result.round?.period ?? 'overzicht'}.csv`, overviewCsv(result, res.locals.lang));
+  });
+
+  router.get('/api/results/overview', requireRole(...MANAGERS), async (req, res) => {
+    res.json(await overview(ctx, res.locals.user!, filterOf(query(overviewQuery, req, res))));
+  });
+
+  const showGroup = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200, roundId?: string) => {
+    const user = res.locals.user!;
+    const groupId = String(req.params['id']);
+    const result = await groupRoundDetail(ctx, user, groupId, roundId ?? query(groupQuery, req, res).round);
+    // The service has checked that this member may see the group; its requests go with it.
+    const talkRequests = await listOpenTalkRequests(deps.db, institutionOf(user), isoDay(deps.clock.now()), [groupId]);
+    sendPage(res, deps.views, 'group-results', { title: 'res.group-title', view: groupPageView(result, res.locals.lang), talkRequests, ...extra }, status);
+  };
+
+  router.get('/groups/:id/results', requireRole(...STAFF_ROLES), async (req, res) => showGroup(req, res, { saved: req.query['saved'] !== undefined }));
+
+  router.get('/groups/:id/results.csv', requireRole(...STAFF_ROLES), async (req, res) => {
+    const trend = await groupTrend(ctx, res.locals.user!, String(req.params['id']));
+    await audit(deps.db, deps.clock, { actorId: res.locals.user!.id, action: 'export', subject: `results ${trend.group.name}` });
+    sendCsv(res, `leefklimaat-${slug(trend.group.name)}.csv`, groupTrendCsv(trend, res.locals.lang));
+  });
+
+  router.get('/api/results/groups/:id', requireRole(...STAFF_ROLES), async (req, res) => {
+    const result = await groupRoundDetail(ctx, res.locals.user!, String(req.params['id']), query(groupQuery, req, res).round);
+    // Open answers are not an aggregate: they stay on the page, inside the institution.
+    if (isDetail(result)) {
+      const { openAnswers: _internal, ...aggregates } = result;
+      return res.json(aggregates);
+    }
+    res.json(result);
+  });
+
+  /** The round an action belongs to must be a closed round of this group, as the service sees it. */
+  const roundOfGroup = async (res: Response, groupId: string, roundId: string) => {
+    const trend = await groupTrend(ctx, res.locals.user!, groupId);
+    const round = trend.rounds.find((r) => r.roundId === roundId);
+    return { trend, round };
+  };
+
+  router.post('/groups/:id/actions', requireRole(...STAFF_ROLES), async (req, res) => {
+    const groupId = String(req.params['id']);
+    const form = parseForm(actionForm, req.body, res.locals.lang);
+    const roundId = typeof req.body?.roundId === 'string' ? req.body.roundId : undefined;
+    if (!form.ok) return showGroup(req, res, { actionErrors: form.errors, actionText: req.body?.text }, 400, roundId);
+    const { trend, round } = await roundOfGroup(res, groupId, form.data.roundId);
+    if (!round) throw formProblems({ roundId: 'res.action-round-unknown' });
+    const now = deps.clock.now().toISOString();
+    await deps.db.transaction().execute(async (trx) => {
+      await trx.insertInto('improvement_action').values({ id: randomId(), round_id: round.roundId, group_id: groupId, text: form.data.text, created_by: res.locals.user!.id, created_at: now, updated_at: now }).execute();
+      await audit(trx, deps.clock, { actorId: res.locals.user!.id, action: 'improvement-action-added', subject: `${trend.group.name} ${round.period}` });
+    });
+    res.redirect(303, `/groups/${encodeURIComponent(groupId)}/results?round=${encodeURIComponent(round.roundId)}&saved#actions`);
+  });
+
+  router.post('/groups/:id/actions/:actionId', requireRole(...STAFF_ROLES), async (req, res) => {
+    const groupId = String(req.params['id']);
+    const actionId = String(req.params['actionId']);
+    const trend = await groupTrend(ctx, res.locals.user!, groupId);
+    const action = await deps.db.selectFrom('improvement_action').select(['id', 'round_id']).where('id', '=', actionId).where('group_id', '=', groupId).executeTakeFirst();
+    const round = action && trend.rounds.find((r) => r.roundId === action.round_id);
+    if (!action || !round) throw new NotFoundError();
+    const form = parseForm(actionEditForm, req.body, res.locals.lang);
+    if (!form.ok) return showGroup(req, res, { editErrors: { [actionId]: form.errors['text'] } }, 400, round.roundId);
+    await deps.db.transaction().execute(async (trx) => {
+      await trx.updateTable('improvement_action').set({ text: form.data.text, updated_at: deps.clock.now().toISOString() }).where('id', '=', actionId).execute();
+      await audit(trx, deps.clock, { actorId: res.locals.user!.id, action: 'improvement-action-changed', subject: `${trend.group.name} ${round.period}` });
+    });
+    res.redirect(303, `/groups/${encodeURIComponent(groupId)}/results?round=${encodeURIComponent(round.roundId)}&saved#actions`);
+  });
+
+  return router;
+}
+
+function sendCsv(res: Response, filename: string, body: string): void {
+  res.type('text/csv; charset=utf-8').attachment(filename).send(body);
+}
+
+function slug(name: string): string {
+  return name.normalize('NFKD').replace(/[^\w-]+/g, '-').replace(/^-+|-+$/g, '').toLowerCase() || 'groep';
+}
