@@ -10,6 +10,7 @@ import { t, tBoth } from './i18n/messages';
 import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
+import { summarizeClosedRounds } from './results/round-summary';
 import { runSchedule } from './rounds/round.service';
 import { ThreadedSubmissionWriter } from './survey/submission.writer';
 import { deleteTabletSessionsOfClosedRounds } from './survey/survey.repository';
@@ -44,10 +45,15 @@ async function main(): Promise<void> {
 
   // Rounds open and close on their dates; the next ones stay planned; expired sessions and the
   // tablets of closed rounds go.
-  // At start, then every 10 minutes.
+  // At start, then every 10 minutes. Rounds that closed are summarised straight away, so the
+  // first person to open the results does not wait for it.
   const schedule = () =>
-    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock), deleteTabletSessionsOfClosedRounds(db)]).then(
-      ([done]) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
+    Promise.all([
+      runSchedule(db, questionnaires, systemClock, logger).then(async (done) => ({ ...done, summarised: await summarizeClosedRounds(db, questionnaires, logger) })),
+      purgeExpiredSessions(db, systemClock),
+      deleteTabletSessionsOfClosedRounds(db),
+    ]).then(
+      ([done]) => (done.opened || done.closed || done.planned || done.summarised) && logger.info('schedule', done),
       (error: unknown) => logger.error('schedule failed', { error }),
     );
   await schedule();

@@ -24,11 +24,14 @@ function navFor(user: CurrentUser | undefined): NavItem[] {
   return items;
 }
 
+/** A group's results page belongs under "Results" in the navigation. */
+const GROUP_RESULTS = /^\/groups\/[^/]+\/results$/;
+
 /** Renders a page in the layout with what every page needs: language, user, CSRF token, navigation. */
 export function sendPage(res: Response, views: PageRenderer, page: string, context: Record<string, unknown> = {}, status = 200): void {
   const { lang, user, csrfToken, layout } = res.locals;
   const path = res.req.path;
-  const nav = navFor(user).map((item) => ({ ...item, current: path === item.href || path.startsWith(`${item.href}/`) }));
+  const nav = navFor(user).map((item) => ({ ...item, current: path === item.href || path.startsWith(`${item.href}/`) || (item.href === '/results' && GROUP_RESULTS.test(path)) }));
   res.status(status).type('html').send(views.render(page, { lang, user, csrfToken, nav, layout, ...context }));
 }
 

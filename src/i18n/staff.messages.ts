@@ -201,7 +201,8 @@ export const roundMessages = {
   'home.no-open-round': { nl: 'Er is nu geen meetronde open.', en: 'No round is open now.' },
   'home.next-round': { nl: 'Volgende meetronde', en: 'Next round' },
   'home.last-closed': { nl: 'Laatst gesloten ronde', en: 'Last closed round' },
-  'home.results-soon': { nl: 'De uitkomsten per groep komen op de resultatenpagina.', en: 'Results per group appear on the results page.' },
+  'home.see-results': { nl: 'Bekijk de resultaten', en: 'See the results' },
+  'home.results-of': { nl: 'Resultaten van {group}', en: 'Results of {group}' },
   'home.municipality': {
     nl: 'Hier vindt u de rapportages die de instelling voor uw gemeente heeft gemaakt. Er zijn er nog geen.',
     en: 'Here you find the reports the institution made for your municipality. There are none yet.',

@@ -35,6 +35,8 @@ interface Ids {
   municipalityId: string;
   openRoundId: string;
   groupLeaderId: string;
+  /** The demo group with too few responses in its latest round. */
+  suppressedGroupId: string;
 }
 
 interface PageCase {
@@ -51,6 +53,13 @@ interface PageCase {
 /** Submits the form holding `selector` and waits for the page the server answers with. */
 async function submit(page: Page, selector: string): Promise<void> {
   await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), page.click(selector)]);
+}
+
+/** Results pages draw their charts with our own script; checked once the charts are drawn. */
+async function chartsDrawn(page: Page): Promise<void> {
+  await page.waitForSelector('html[data-charts-drawn]');
+  const drawn = await page.$eval('html', (el) => Number(el.getAttribute('data-charts-drawn')));
+  expect(drawn).toBeGreaterThan(0);
 }
 
 const staffRoles: Role[] = ['administrator', 'manager', 'group_leader', 'municipality_viewer'];
@@ -101,6 +110,20 @@ const cases: PageCase[] = [
       await page.waitForSelector('.slip-code');
     },
   },
+  { name: 'results overview', role: 'manager', path: () => '/results', act: chartsDrawn },
+  { name: 'results overview sorted by a scale', role: 'administrator', path: () => '/results?sort=scale:support&dir=desc', act: chartsDrawn },
+  { name: 'results: own groups (group leader)', role: 'group_leader', path: () => '/results' },
+  { name: 'group results', role: 'group_leader', path: (ids) => `/groups/${ids.groupId}/results`, act: chartsDrawn },
+  { name: 'group results below k', role: 'manager', path: (ids) => `/groups/${ids.suppressedGroupId}/results`, act: chartsDrawn },
+  {
+    name: 'group results with an empty improvement action sent',
+    role: 'group_leader',
+    path: (ids) => `/groups/${ids.groupId}/results`,
+    act: async (page) => {
+      await submit(page, 'form[action$="/actions"] button[type="submit"]');
+      await page.waitForSelector('#new-action[aria-invalid="true"]');
+    },
+  },
   { name: 'users', role: 'administrator', path: () => '/users' },
   { name: 'new user', role: 'administrator', path: () => '/users/new' },
   { name: 'edit user', role: 'administrator', path: (ids) => `/users/${ids.groupLeaderId}` },
@@ -115,11 +138,15 @@ const cases: PageCase[] = [
   { name: 'staff home (group_leader)', lang: 'en', role: 'group_leader', path: () => '/staff' },
   { name: 'organisation', lang: 'en', role: 'administrator', path: () => '/organisation' },
   { name: 'rounds', lang: 'en', role: 'manager', path: () => '/rounds' },
+  { name: 'results overview', lang: 'en', role: 'manager', path: () => '/results', act: chartsDrawn },
+  { name: 'group results', lang: 'en', role: 'group_leader', path: (ids) => `/groups/${ids.groupId}/results`, act: chartsDrawn },
   { name: 'new user', lang: 'en', role: 'administrator', path: () => '/users/new' },
   // The same pages at a tablet's width, where the header and the forms wrap.
   ...staffRoles.map((role): PageCase => ({ name: `staff home (${role})`, viewport: 'tablet', role, path: () => '/staff' })),
   { name: 'rounds', viewport: 'tablet', role: 'administrator', path: () => '/rounds' },
   { name: 'rounds', viewport: 'tablet', lang: 'en', role: 'manager', path: () => '/rounds' },
+  { name: 'results overview', viewport: 'tablet', role: 'manager', path: () => '/results', act: chartsDrawn },
+  { name: 'group results', viewport: 'tablet', role: 'group_leader', path: (ids) => `/groups/${ids.groupId}/results`, act: chartsDrawn },
 ];
 
 describe('staff pages have no axe-core violations in Chromium', () => {
@@ -175,7 +202,7 @@ describe('staff pages have no axe-core violations in Chromium', () => {
       const { cookie } = await sessionFor(ctx.db, id);
       sessions[role] = cookie.slice(cookie.indexOf('=') + 1);
     }
-    ids = { locationId: locations[0]!.id, groupId: groups[0]!.id, municipalityId, openRoundId: openRound.id, groupLeaderId: userIds.group_leader };
+    ids = { locationId: locations[0]!.id, groupId: groups[0]!.id, municipalityId, openRoundId: openRound.id, groupLeaderId: userIds.group_leader, suppressedGroupId: groups.find((g) => g.name === 'De Zonnebloem')!.id };
 
     served = await serve(ctx.app);
     base = served.base;
