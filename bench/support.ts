@@ -74,6 +74,8 @@ export function newSubmission(fixture: Fixture): { response: NewResponseRow; ans
 
 export interface LoadedQuestionnaire {
   readonly all: readonly Questionnaire[];
+  /** lk-jeugd v1 itself. */
+  readonly questionnaire: Questionnaire;
   readonly itemIds: string[];
 }
 
@@ -86,7 +88,7 @@ export function loadQuestionnaire(): LoadedQuestionnaire {
   if (itemIds.length !== ANSWERS_PER_RESPONSE) {
     throw new Error(`${QUESTIONNAIRE_ID}@${QUESTIONNAIRE_VERSION} has ${itemIds.length} items; the bench expects ${ANSWERS_PER_RESPONSE}`);
   }
-  return { all: loaded.questionnaires, itemIds };
+  return { all: loaded.questionnaires, questionnaire: q, itemIds };
 }
 
 /** Migrates a fresh file with the real migrations and inserts institution … round_group. */
