@@ -87,6 +87,12 @@ export const resultsMessages = {
   },
   'res.left-out': { nl: '{count} groepen niet meegeteld (te weinig reacties)', en: '{count} groups left out (too few responses)' },
   'res.one-left-out': { nl: '1 groep niet meegeteld (te weinig reacties)', en: '1 group left out (too few responses)' },
+  'res.left-out-answers': { nl: '{count} groepen niet meegeteld (te weinig reacties of antwoorden)', en: '{count} groups left out (too few responses or answers)' },
+  'res.one-left-out-answers': { nl: '1 groep niet meegeteld (te weinig reacties of antwoorden)', en: '1 group left out (too few responses or answers)' },
+  'res.other-questionnaire': {
+    nl: 'Metingen met een andere vragenlijst ({periods}) staan niet in deze grafieken: hun scores zijn niet te vergelijken met deze. Kies zo’n meting hierboven om die te bekijken.',
+    en: 'Rounds with another questionnaire ({periods}) are not in these charts: their scores cannot be compared with these. Choose such a round above to see it.',
+  },
   'res.groups': { nl: '{count} groepen', en: '{count} groups' },
   'res.one-group': { nl: '1 groep', en: '1 group' },
   'res.trend': { nl: 'Verloop', en: 'Trend' },

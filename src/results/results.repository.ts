@@ -91,6 +91,12 @@ export async function scaleRows(db: Kysely<DB>, institutionId: string, filter: {
   return rows.map((r) => ({ ...r, n: Number(r.n), sum: Number(r.sum), sumSquares: Number(r.sumSquares), alpha: r.alpha === null ? null : Number(r.alpha) }));
 }
 
+/** Which rounds (all closed ones when absent) and which questionnaire (all when absent). */
+export interface AggregateScope {
+  readonly roundIds?: readonly string[];
+  readonly questionnaireId?: string;
+}
+
 export interface AggregateRow {
   readonly roundId: string;
   readonly questionnaireId: string;
@@ -108,7 +114,8 @@ export interface AggregateRow {
  * on their own, both in responses and in the scale's own n (SPEC §4.4). SQL adds; the statistics
  * are computed from the sums by `statistics.ts`.
  */
-export async function aggregateRows(db: Kysely<DB>, institutionId: string, k: number, roundIds?: readonly string[]): Promise<AggregateRow[]> {
+export async function aggregateRows(db: Kysely<DB>, institutionId: string, k: number, scope: AggregateScope = {}): Promise<AggregateRow[]> {
+  const { roundIds, questionnaireId } = scope;
   if (roundIds?.length === 0) return [];
   let query = db
     .selectFrom('scale_result as s')
@@ -130,6 +137,7 @@ export async function aggregateRows(db: Kysely<DB>, institutionId: string, k: nu
     .where('gr.responses', '>=', k)
     .where('s.n', '>=', k);
   if (roundIds) query = query.where('s.round_id', 'in', [...roundIds]);
+  if (questionnaireId) query = query.where('gr.questionnaire_id', '=', questionnaireId);
   const rows = await query.groupBy(['s.round_id', 'gr.questionnaire_id', 'g.location_id', 's.scale_id']).execute();
   return rows.map((r) => ({ ...r, groups: Number(r.groups), n: Number(r.n), sum: Number(r.sum), sumSquares: Number(r.sumSquares) }));
 }
@@ -198,7 +206,8 @@ export async function actionRows(db: Kysely<DB>, institutionId: string, groupId:
 
 
 /** Per round, questionnaire and location: how many groups were measured, and how many met k. */
-export async function measuredGroups(db: Kysely<DB>, institutionId: string, k: number, roundIds?: readonly string[]) {
+export async function measuredGroups(db: Kysely<DB>, institutionId: string, k: number, scope: AggregateScope = {}) {
+  const { roundIds, questionnaireId } = scope;
   if (roundIds?.length === 0) return [];
   let query = db
     .selectFrom('group_result as gr')
@@ -214,6 +223,7 @@ export async function measuredGroups(db: Kysely<DB>, institutionId: string, k: n
     .where('r.institution_id', '=', institutionId)
     .where('r.status', '=', 'closed');
   if (roundIds) query = query.where('gr.round_id', 'in', [...roundIds]);
+  if (questionnaireId) query = query.where('gr.questionnaire_id', '=', questionnaireId);
   const rows = await query.groupBy(['gr.round_id', 'gr.questionnaire_id', 'g.location_id']).execute();
   return rows.map((r) => ({ ...r, groups: Number(r.groups), shown: Number(r.shown) }));
 }

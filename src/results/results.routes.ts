@@ -8,6 +8,7 @@ import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { formProblems, parseForm, sendPage } from '../http/page';
+import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import { institutionOf } from '../organisation/organisation.service';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
@@ -31,14 +32,16 @@ interface Deps {
 const MANAGERS = ['administrator', 'manager'] as const;
 
 const id = z.string().min(1).max(64);
+/** An empty choice ("all locations") is no filter at all. */
+const optionalId = z.preprocess((value) => (value === '' ? undefined : value), id.optional());
 const overviewQuery = z.object({
-  round: id.optional(),
-  location: id.optional(),
-  questionnaire: id.optional(),
+  round: optionalId,
+  location: optionalId,
+  questionnaire: optionalId,
   sort: z.union([z.enum(['location', 'group', 'responses']), z.string().regex(/^scale:[a-z][a-z0-9_-]{0,63}$/)]).optional(),
   dir: z.enum(['asc', 'desc']).optional(),
 });
-const groupQuery = z.object({ round: id.optional() });
+const groupQuery = z.object({ round: optionalId });
 const actionForm = z.object({ roundId: id, text: z.string().trim().min(1).max(2000) });
 const actionEditForm = z.object({ text: z.string().trim().min(1).max(2000) });
 
@@ -107,10 +110,11 @@ export function resultsRoutes(deps: Deps): Router {
     res.json(await overview(ctx, res.locals.user!, filterOf(query(overviewQuery, req, res))));
   });
 
+  /** `roundId` '' means the latest round; undefined, the round in the address. */
   const showGroup = async (req: Request, res: Response, extra: Record<string, unknown> = {}, status = 200, roundId?: string) => {
     const user = res.locals.user!;
     const groupId = String(req.params['id']);
-    const result = await groupRoundDetail(ctx, user, groupId, roundId ?? query(groupQuery, req, res).round);
+    const result = await groupRoundDetail(ctx, user, groupId, roundId === undefined ? query(groupQuery, req, res).round : roundId || undefined);
     // The service has checked that this member may see the group; its requests go with it.
     const talkRequests = await listOpenTalkRequests(deps.db, institutionOf(user), isoDay(deps.clock.now()), [groupId]);
     sendPage(res, deps.views, 'group-results', { title: 'res.group-title', view: groupPageView(result, res.locals.lang), talkRequests, ...extra }, status);
@@ -137,17 +141,20 @@ export function resultsRoutes(deps: Deps): Router {
   /** The round an action belongs to must be a closed round of this group, as the service sees it. */
   const roundOfGroup = async (res: Response, groupId: string, roundId: string) => {
     const trend = await groupTrend(ctx, res.locals.user!, groupId);
-    const round = trend.rounds.find((r) => r.roundId === roundId);
-    return { trend, round };
+    const choice = trend.roundChoices.find((r) => r.roundId === roundId);
+    return { trend, round: choice && { roundId: choice.roundId, period: choice.period } };
   };
 
   router.post('/groups/:id/actions', requireRole(...STAFF_ROLES), async (req, res) => {
     const groupId = String(req.params['id']);
     const form = parseForm(actionForm, req.body, res.locals.lang);
-    const roundId = typeof req.body?.roundId === 'string' ? req.body.roundId : undefined;
-    if (!form.ok) return showGroup(req, res, { actionErrors: form.errors, actionText: req.body?.text }, 400, roundId);
-    const { trend, round } = await roundOfGroup(res, groupId, form.data.roundId);
-    if (!round) throw formProblems({ roundId: 'res.action-round-unknown' });
+    const asked = form.ok ? await roundOfGroup(res, groupId, form.data.roundId) : await roundOfGroup(res, groupId, String(req.body?.roundId ?? ''));
+    if (!form.ok || !asked.round) {
+      // The form again, for the round it was sent for when that is one of the group's (else the latest).
+      const errors = form.ok ? { roundId: translate(res.locals.lang, 'res.action-round-unknown') } : form.errors;
+      return showGroup(req, res, { actionErrors: errors, actionText: req.body?.text }, 400, asked.round?.roundId ?? '');
+    }
+    const { trend, round } = asked;
     const now = deps.clock.now().toISOString();
     await deps.db.transaction().execute(async (trx) => {
       await trx.insertInto('improvement_action').values({ id: randomId(), round_id: round.roundId, group_id: groupId, text: form.data.text, created_by: res.locals.user!.id, created_at: now, updated_at: now }).execute();
@@ -161,7 +168,7 @@ export function resultsRoutes(deps: Deps): Router {
     const actionId = String(req.params['actionId']);
     const trend = await groupTrend(ctx, res.locals.user!, groupId);
     const action = await deps.db.selectFrom('improvement_action').select(['id', 'round_id']).where('id', '=', actionId).where('group_id', '=', groupId).executeTakeFirst();
-    const round = action && trend.rounds.find((r) => r.roundId === action.round_id);
+    const round = action && trend.roundChoices.find((r) => r.roundId === action.round_id);
     if (!action || !round) throw new NotFoundError();
     const form = parseForm(actionEditForm, req.body, res.locals.lang);
     if (!form.ok) return showGroup(req, res, { editErrors: { [actionId]: form.errors['text'] } }, 400, round.roundId);

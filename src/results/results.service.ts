@@ -86,6 +86,7 @@ export interface Instrument {
 export interface GroupRound {
   readonly roundId: string;
   readonly period: string;
+  readonly questionnaireVersion: number;
   readonly closesOn: string;
   readonly responses: number;
   readonly places: number;
@@ -130,6 +131,10 @@ export interface GroupTrend {
   readonly rounds: readonly GroupRound[];
   /** The institution's figures for the same questionnaire, per round of the group. */
   readonly institution: readonly Aggregate[];
+  /** The questionnaire of these rounds: only rounds on the same questionnaire are compared. */
+  readonly questionnaireId: string;
+  /** Every closed round of the group, oldest first, whatever its questionnaire (to choose from). */
+  readonly roundChoices: readonly { readonly roundId: string; readonly period: string; readonly questionnaireId: string }[];
 }
 
 export interface ItemFigure {
@@ -191,6 +196,8 @@ export interface Overview {
 }
 
 const SIGNIFICANCE = 0.05;
+/** Rounds in the overview's small multiples: four years of half-yearly rounds. */
+const TREND_ROUNDS = 8;
 const STAND_OUT = 3;
 
 /** The groups whose results this staff member may see; municipality viewers see reports only. */
@@ -207,32 +214,40 @@ async function prepare(ctx: ResultsContext) {
   await summarizeClosedRounds(ctx.db, ctx.questionnaires, ctx.logger);
 }
 
-/** Rounds closed, oldest first, and each group's results: the data of the group page's trend. */
-export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId: string): Promise<GroupTrend> {
+/**
+ * A group's closed rounds, oldest first, with their results: the data of the group page's trend.
+ * Only rounds on one questionnaire are put side by side — that of `roundId`, or of the latest
+ * round — since scores of different instruments (a 3-point children's scale, a 5-point one) do
+ * not compare.
+ */
+export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId: string, roundId?: string): Promise<GroupTrend> {
   await prepare(ctx);
   const { institutionId, groups } = await visibleGroups(ctx, user);
   const group = groups.find((g) => g.id === groupId);
   if (!group) throw new NotFoundError();
-  const rows = await repo.groupRounds(ctx.db, institutionId, { groupIds: [groupId] });
-  const scales = await repo.scaleRows(ctx.db, institutionId, { groupIds: [groupId] });
-  const instrument = instrumentFor(ctx, group.questionnaireId, rows.at(-1)?.questionnaireVersion);
-  const rounds = groupRoundsWithChange(ctx.k, instrument, rows, scales);
-  const roundIds = rows.map((r) => r.roundId);
-  const aggregates = await aggregatesFor(ctx, institutionId, roundIds);
-  const institution = rows.flatMap((r) => aggregates.institution(r.roundId, r.period, group.questionnaireId, instrument) ?? []);
-  return { k: ctx.k, group: groupInfo(group), instrument, rounds, institution };
+  const all = await repo.groupRounds(ctx.db, institutionId, { groupIds: [groupId] });
+  const chosen = roundId === undefined ? all.at(-1) : all.find((r) => r.roundId === roundId);
+  if (roundId !== undefined && !chosen) throw new NotFoundError();
+  const questionnaireId = chosen?.questionnaireId ?? group.questionnaireId;
+  const rows = all.filter((r) => r.questionnaireId === questionnaireId);
+  const scales = await repo.scaleRows(ctx.db, institutionId, { groupIds: [groupId], roundIds: rows.map((r) => r.roundId) });
+  const instrument = instrumentFor(ctx, questionnaireId, chosen?.questionnaireVersion);
+  const rounds = groupRoundsWithChange(ctx.k, instrument, rows, indexScales(scales));
+  const aggregates = await aggregatesFor(ctx, institutionId, rows.map((r) => r.roundId), questionnaireId);
+  const institution = rows.flatMap((r) => aggregates.institution(r.roundId, r.period, questionnaireId, instrument) ?? []);
+  const roundChoices = all.map((r) => ({ roundId: r.roundId, period: r.period, questionnaireId: r.questionnaireId }));
+  return { k: ctx.k, group: groupInfo(group), instrument, rounds, institution, questionnaireId, roundChoices };
 }
 
 /** One closed round of a group in detail: the group page below the trend. */
 export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, groupId: string, roundId?: string): Promise<GroupRoundDetail | GroupTrend> {
-  const trend = await groupTrend(ctx, user, groupId);
+  const trend = await groupTrend(ctx, user, groupId, roundId);
   const index = roundId === undefined ? trend.rounds.length - 1 : trend.rounds.findIndex((r) => r.roundId === roundId);
-  if (roundId !== undefined && index < 0) throw new NotFoundError();
   const round = trend.rounds[index];
   if (!round) return trend;
   const previous = index > 0 ? trend.rounds[index - 1] : undefined;
   const institutionId = institutionOf(user);
-  const q = trend.instrument ? ctx.questionnaires.latest(trend.group.questionnaireId) : undefined;
+  const q = ctx.questionnaires.get(trend.questionnaireId, round.questionnaireVersion);
 
   let items: ItemFigure[] = [];
   let openAnswers: GroupRoundDetail['openAnswers'] = [];
@@ -288,12 +303,16 @@ export async function overview(ctx: ResultsContext, user: CurrentUser, filter: O
   };
   if (!round) return { ...base, sections: [] };
 
-  const [rows, allRows, scales, aggregates] = await Promise.all([
-    repo.groupRounds(ctx.db, institutionId, { roundIds: [round.id] }),
-    repo.groupRounds(ctx.db, institutionId),
-    repo.scaleRows(ctx.db, institutionId, {}),
-    aggregatesFor(ctx, institutionId, closed.map((r) => r.id)),
+  // Trends at a glance: the last few rounds up to the chosen one.
+  const trendRoundIds = closed.slice(0, closed.indexOf(round) + 1).slice(-TREND_ROUNDS).map((r) => r.id);
+  const [allRows, scales, aggregates] = await Promise.all([
+    repo.groupRounds(ctx.db, institutionId, { roundIds: trendRoundIds }),
+    repo.scaleRows(ctx.db, institutionId, { roundIds: trendRoundIds }),
+    aggregatesFor(ctx, institutionId, [round.id]),
   ]);
+  const rows = allRows.filter((r) => r.roundId === round.id);
+  const historyOf = groupBy(allRows, (r) => `${r.groupId}/${r.questionnaireId}`);
+  const scaleIndex = indexScales(scales);
   const sections: OverviewSection[] = [];
   for (const questionnaireId of [...new Set(rows.map((r) => r.questionnaireId))].sort()) {
     if (filter.questionnaireId && filter.questionnaireId !== questionnaireId) continue;
@@ -303,8 +322,7 @@ export async function overview(ctx: ResultsContext, user: CurrentUser, filter: O
     const institution = aggregates.institution(round.id, round.period, questionnaireId, instrument)!;
     const shownRows = sectionRows.filter((r) => !filter.locationId || r.locationId === filter.locationId);
     const groupList: OverviewGroup[] = shownRows.map((row) => {
-      const history = allRows.filter((r) => r.groupId === row.groupId && r.questionnaireId === questionnaireId);
-      const trendRounds = groupRoundsWithChange(ctx.k, instrument, history, scales.filter((s) => s.groupId === row.groupId));
+      const trendRounds = groupRoundsWithChange(ctx.k, instrument, historyOf.get(`${row.groupId}/${questionnaireId}`) ?? [], scaleIndex);
       const current = trendRounds.find((r) => r.roundId === round.id)!;
       return {
         id: row.groupId,
@@ -313,7 +331,7 @@ export async function overview(ctx: ResultsContext, user: CurrentUser, filter: O
         locationName: row.locationName,
         questionnaireId,
         round: current,
-        trend: trendRounds.map((r) => ({ period: r.period, means: instrument.scales.map((s) => r.scales.find((c) => c.scaleId === s.id)?.figure?.mean ?? null) })),
+        trend: trendRounds.map((r) => ({ period: r.period, means: r.scales.map((c) => c.figure?.mean ?? null) })),
       };
     });
     const locationIds = [...new Set(shownRows.map((r) => r.locationId))];
@@ -337,7 +355,7 @@ export async function institutionTrend(ctx: ResultsContext, user: CurrentUser): 
   await prepare(ctx);
   const institutionId = institutionOf(user);
   const closed = await repo.closedRounds(ctx.db, institutionId);
-  const aggregates = await aggregatesFor(ctx, institutionId, closed.map((r) => r.id));
+  const aggregates = await aggregatesFor(ctx, institutionId);
   const instruments = aggregates.questionnaireIds.flatMap((id) => {
     const instrument = instrumentFor(ctx, id);
     if (!instrument) return [];
@@ -367,7 +385,7 @@ function figureOf(m: Moments): Figure | undefined {
 }
 
 /** Each round of one group, with figures only where k is met, and the change against the round before. */
-function groupRoundsWithChange(k: number, instrument: Instrument | undefined, rows: readonly repo.GroupRoundRow[], scales: readonly repo.ScaleRow[]): GroupRound[] {
+function groupRoundsWithChange(k: number, instrument: Instrument | undefined, rows: readonly repo.GroupRoundRow[], scales: ScaleIndex): GroupRound[] {
   const result: GroupRound[] = [];
   let previous: { round: GroupRound; moments: Map<string, Moments> } | undefined;
   for (const row of rows) {
@@ -375,7 +393,7 @@ function groupRoundsWithChange(k: number, instrument: Instrument | undefined, ro
     const moments = new Map<string, Moments>();
     const cells: ScaleCell[] = (instrument?.scales ?? []).map((scale) => {
       if (!shown) return { scaleId: scale.id, hidden: 'too-few-responses' as const };
-      const s = scales.find((x) => x.roundId === row.roundId && x.groupId === row.groupId && x.scaleId === scale.id);
+      const s = scales.get(scaleKey(row.roundId, row.groupId, scale.id));
       if (!s || s.n < k) return { scaleId: scale.id, hidden: 'too-few-answers' as const };
       const m = momentsFromSums(s.n, s.sum, s.sumSquares);
       moments.set(scale.id, m);
@@ -390,6 +408,7 @@ function groupRoundsWithChange(k: number, instrument: Instrument | undefined, ro
     const round: GroupRound = {
       roundId: row.roundId,
       period: row.period,
+      questionnaireVersion: row.questionnaireVersion,
       closesOn: row.closesOn,
       responses: row.responses,
       places: row.places,
@@ -401,6 +420,27 @@ function groupRoundsWithChange(k: number, instrument: Instrument | undefined, ro
     previous = { round, moments };
   }
   return result;
+}
+
+type ScaleIndex = ReadonlyMap<string, repo.ScaleRow>;
+
+function scaleKey(roundId: string, groupId: string, scaleId: string): string {
+  return `${roundId}/${groupId}/${scaleId}`;
+}
+
+function indexScales(rows: readonly repo.ScaleRow[]): ScaleIndex {
+  return new Map(rows.map((r) => [scaleKey(r.roundId, r.groupId, r.scaleId), r]));
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const groups = new Map<string, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = groups.get(k);
+    if (list) list.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
 }
 
 function changeBetween(before: Moments, after: Moments, from: GroupRound, higherIsBetter: boolean): Change {
@@ -417,10 +457,10 @@ function changeBetween(before: Moments, after: Moments, from: GroupRound, higher
  * Location and institution figures from SQL sums of the groups that meet k, with the count of
  * groups measured in the same scope, so "left out" is always stated.
  */
-async function aggregatesFor(ctx: ResultsContext, institutionId: string, roundIds: readonly string[]) {
+async function aggregatesFor(ctx: ResultsContext, institutionId: string, roundIds?: readonly string[], questionnaireId?: string) {
   const [sums, measured] = await Promise.all([
-    repo.aggregateRows(ctx.db, institutionId, ctx.k, roundIds),
-    repo.measuredGroups(ctx.db, institutionId, ctx.k, roundIds),
+    repo.aggregateRows(ctx.db, institutionId, ctx.k, { roundIds, questionnaireId }),
+    repo.measuredGroups(ctx.db, institutionId, ctx.k, { roundIds, questionnaireId }),
   ]);
   const build = (roundId: string, period: string, questionnaireId: string, instrument: Instrument, locationId?: string): Aggregate => {
     const inScope = <T extends { roundId: string; questionnaireId: string; locationId: string }>(r: T) =>

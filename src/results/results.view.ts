@@ -9,13 +9,23 @@ import type { Aggregate, AggregateCell, Figure, GroupRound, GroupRoundDetail, Gr
  * figures themselves come from the results service unchanged.
  */
 
+/** Formatters are costly to make (tens of µs) and a page formats thousands of numbers: made once. */
+const formatters = new Map<string, Intl.NumberFormat>();
+
+function formatter(lang: Language, options: Intl.NumberFormatOptions): Intl.NumberFormat {
+  const key = `${lang}:${JSON.stringify(options)}`;
+  let made = formatters.get(key);
+  if (!made) formatters.set(key, (made = new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', options)));
+  return made;
+}
+
 export function formatNumber(lang: Language, value: number | undefined, digits = 2): string {
   if (value === undefined || !Number.isFinite(value)) return '';
-  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
+  return formatter(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(value);
 }
 
 export function formatPercent(lang: Language, share: number): string {
-  return new Intl.NumberFormat(lang === 'nl' ? 'nl-NL' : 'en-GB', { style: 'percent', maximumFractionDigits: 0 }).format(share);
+  return formatter(lang, { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
 function figureText(lang: Language, figure: Figure | undefined) {
@@ -48,18 +58,20 @@ function changeText(lang: Language, cell: ScaleCell, previous: GroupRound | unde
 
 function aggregateText(lang: Language, cell: AggregateCell | undefined) {
   if (!cell) return undefined;
-  return { ...figureText(lang, cell.figure), groups: cell.groups, leftOut: cell.leftOut, note: groupsNote(lang, cell.groups, cell.leftOut), shown: cell.figure !== undefined };
+  return { ...figureText(lang, cell.figure), groups: cell.groups, leftOut: cell.leftOut, note: groupsNote(lang, cell.groups, cell.leftOut, 'answers'), shown: cell.figure !== undefined };
 }
 
 /** "3 groups" or "2 of 3 groups; 1 left out": how many groups a location or institution figure holds. */
 function aggregateNote(lang: Language, aggregate: Aggregate): string {
-  return groupsNote(lang, aggregate.groupsShown, aggregate.groupsMeasured - aggregate.groupsShown);
+  return groupsNote(lang, aggregate.groupsShown, aggregate.groupsMeasured - aggregate.groupsShown, 'responses');
 }
 
-function groupsNote(lang: Language, counted: number, left: number): string {
+/** Left out of a location or the institution: for too few responses, or (on one scale) too few answers. */
+function groupsNote(lang: Language, counted: number, left: number, why: 'responses' | 'answers'): string {
   const text = t(lang, counted === 1 ? 'res.one-group' : 'res.groups', { count: counted });
   if (left === 0) return text;
-  return `${text}; ${t(lang, left === 1 ? 'res.one-left-out' : 'res.left-out', { count: left })}`;
+  const key = why === 'responses' ? (left === 1 ? 'res.one-left-out' : 'res.left-out') : left === 1 ? 'res.one-left-out-answers' : 'res.left-out-answers';
+  return `${text}; ${t(lang, key, { count: left })}`;
 }
 
 function responseText(lang: Language, round: GroupRound) {
@@ -105,7 +117,12 @@ export function groupPageView(result: GroupTrend | GroupRoundDetail, lang: Langu
     group: result.group,
     instrumentTitle: instrument ? localized(instrument.title, lang) : result.group.questionnaireId,
     scaleRange,
-    rounds: result.rounds.map((r) => ({ id: r.roundId, period: r.period, selected: r.roundId === detail?.round.roundId })),
+    rounds: result.roundChoices.map((r) => ({
+      id: r.roundId,
+      period: r.questionnaireId === result.questionnaireId ? r.period : `${r.period} (${r.questionnaireId})`,
+      selected: r.roundId === detail?.round.roundId,
+    })),
+    otherQuestionnaire: otherQuestionnaireNote(lang, result),
     scales,
     round: detail && { id: detail.round.roundId, period: detail.round.period, shown: detail.round.shown, responses: responseText(lang, detail.round), hidden: t(lang, 'res.too-few-responses', { k: result.k }) },
     comparison: comparison && { json: scriptJson(comparison), rows: comparisonRows(lang, instrument!.scales, detail!.round, detail!.previous, detail!.institutionRound), previousPeriod: detail!.previous?.shown ? detail!.previous.period : undefined },
@@ -121,6 +138,13 @@ export function groupPageView(result: GroupTrend | GroupRoundDetail, lang: Langu
     openAnswers: detail?.openAnswers.map((o) => ({ question: localized(o.question, lang), answers: o.answers })) ?? [],
     actions: detail?.actions ?? [],
   };
+}
+
+/** Rounds on another questionnaire are not in the charts: say which, and that they can be chosen. */
+function otherQuestionnaireNote(lang: Language, result: GroupTrend): string | undefined {
+  const others = result.roundChoices.filter((r) => r.questionnaireId !== result.questionnaireId);
+  if (others.length === 0) return undefined;
+  return t(lang, 'res.other-questionnaire', { periods: others.map((r) => `${r.period} (${r.questionnaireId})`).join(', ') });
 }
 
 function comparisonRows(lang: Language, scales: readonly ScaleInfo[], round: GroupRound, previous: GroupRound | undefined, institution: Aggregate | undefined) {

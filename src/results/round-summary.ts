@@ -18,14 +18,24 @@ import { cronbachAlpha } from './statistics';
  * it leaves the rest to the one who did.
  */
 export async function summarizeClosedRounds(db: Kysely<DB>, catalog: QuestionnaireCatalog, logger?: Logger): Promise<number> {
-  const pending = await db
-    .selectFrom('round_group as rg')
-    .innerJoin('round as r', 'r.id', 'rg.round_id')
+  // One run at a time per database: a request that arrives while a round is being summarised
+  // waits for that run instead of doing the same work at once; then it looks again (cheaply), for
+  // a round that closed after that run made its list.
+  for (let running = inFlight.get(db); running; running = inFlight.get(db)) await running.catch(() => 0);
+  const run = summarizePending(db, catalog, logger).finally(() => inFlight.delete(db));
+  inFlight.set(db, run);
+  return run;
+}
+
+const inFlight = new WeakMap<Kysely<DB>, Promise<number>>();
+
+async function summarizePending(db: Kysely<DB>, catalog: QuestionnaireCatalog, logger?: Logger): Promise<number> {
+  // Nearly always nothing is pending: one indexed look, before the full list.
+  const any = await pendingQuery(db).select('rg.round_id').limit(1).executeTakeFirst();
+  if (!any) return 0;
+  const pending = await pendingQuery(db)
     .innerJoin('living_group as g', 'g.id', 'rg.group_id')
-    .leftJoin('group_result as gr', (join) => join.onRef('gr.round_id', '=', 'rg.round_id').onRef('gr.group_id', '=', 'rg.group_id'))
     .select(['rg.round_id', 'rg.group_id', 'rg.questionnaire_id', 'rg.questionnaire_version', 'g.places'])
-    .where('r.status', '=', 'closed')
-    .where('gr.round_id', 'is', null)
     .execute();
 
   let done = 0;
@@ -38,6 +48,17 @@ export async function summarizeClosedRounds(db: Kysely<DB>, catalog: Questionnai
     if (await summarizeGroup(db, q, row.round_id, row.group_id, row.places)) done++;
   }
   return done;
+}
+
+/** Groups of closed rounds without a summary yet. */
+function pendingQuery(db: Kysely<DB>) {
+  return db
+    .selectFrom('round_group as rg')
+    .innerJoin('round as r', 'r.id', 'rg.round_id')
+    .where('r.status', '=', 'closed')
+    .where(({ not, exists, selectFrom }) =>
+      not(exists(selectFrom('group_result as gr').select('gr.round_id').whereRef('gr.round_id', '=', 'rg.round_id').whereRef('gr.group_id', '=', 'rg.group_id'))),
+    );
 }
 
 async function summarizeGroup(db: Kysely<DB>, q: Questionnaire, roundId: string, groupId: string, places: number): Promise<boolean> {

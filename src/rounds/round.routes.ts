@@ -8,6 +8,7 @@ import { AppError, NotFoundError } from '../errors';
 import { parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
+import { summarizeClosedRounds } from '../results/round-summary';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { codeSheetForm, newRoundForm, roundDatesForm } from './round.schema';
@@ -71,6 +72,8 @@ export function roundRoutes(deps: Deps): Router {
   router.post('/rounds/:id/close', requireRole(...MANAGERS), async (req, res) => {
     await orShowRounds(res, async () => {
       await closeRoundNow(deps.db, deps.clock, res.locals.user!, String(req.params['id']));
+      // Summarised now, while the manager waits for this page, rather than on the first results view.
+      await summarizeClosedRounds(deps.db, deps.questionnaires);
       res.redirect(303, '/rounds?saved');
     });
   });

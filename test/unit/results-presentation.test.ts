@@ -20,6 +20,7 @@ function round(period: string, shown: boolean, means: [number, number]): GroupRo
   return {
     roundId: `r-${period}`,
     period,
+    questionnaireVersion: 1,
     closesOn: '2026-01-01',
     responses: shown ? 6 : 2,
     places: 8,
@@ -36,6 +37,8 @@ const trend: GroupTrend = {
   group: { id: 'g', name: 'De Linde', locationId: 'l', locationName: 'Noord', questionnaireId: 'q' },
   instrument,
   rounds: [round('2025-H1', true, [3.1, 2.9]), round('2025-H2', false, [0, 0]), round('2026-H1', true, [3.6, 2.4])],
+  questionnaireId: 'q',
+  roundChoices: [],
   institution: [
     { roundId: 'r-2025-H1', period: '2025-H1', questionnaireId: 'q', groupsMeasured: 3, groupsShown: 2, scales: [{ scaleId: 'support', groups: 2, leftOut: 1, figure: figure(3.3) }] },
   ],
