@@ -9,7 +9,9 @@ export async function readPassword(prompt: string): Promise<string> {
   if (!process.stdin.isTTY) {
     let text = '';
     for await (const chunk of process.stdin) text += String(chunk);
-    return text.replace(/\r?\n$/, '');
+    // The first line: `printf 'pw\npw\n'` (a confirmation, as passwd takes it) must not make the
+    // line break part of a password no sign-in form can type.
+    return text.split(/\r?\n/)[0] ?? '';
   }
   const rl = readline.createInterface({ input: process.stdin, output: process.stdout, terminal: true });
   const output = rl as unknown as { _writeToOutput: (s: string) => void };

@@ -334,6 +334,8 @@ export async function overview(ctx: ResultsContext, user: CurrentUser, filter: O
         trend: trendRounds.map((r) => ({ period: r.period, means: r.scales.map((c) => c.figure?.mean ?? null) })),
       };
     });
+    // A questionnaire none of the chosen location's groups uses has nothing to show there.
+    if (shownRows.length === 0) continue;
     const locationIds = [...new Set(shownRows.map((r) => r.locationId))];
     sections.push({
       instrument,

@@ -69,6 +69,19 @@ describe('the leefklimaat command', () => {
     }
   });
 
+  it('takes the first line of piped input as the password, so a repeated confirmation line does no harm', async () => {
+    const { env } = fresh();
+    const run = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], env, 'een lang wachtwoord\neen lang wachtwoord\n');
+    expect(run.code).toBe(0);
+    const db = openDatabase({ kind: 'sqlite', file: env.DATABASE_URL });
+    try {
+      const user = await db.selectFrom('staff_user').selectAll().executeTakeFirstOrThrow();
+      expect(await verifySecret('een lang wachtwoord', user.password_hash)).toBe(true);
+    } finally {
+      await db.destroy();
+    }
+  });
+
   it('refuses a short password and a taken email address, creating nothing', async () => {
     const { env } = fresh();
     const short = await runCli(['user', 'create', '--email', 'a@b.nl', '--name', 'A', '--role', 'manager', '--institution', 'X'], { ...env, DEFAULT_LANGUAGE: 'en' }, 'kort\n');
