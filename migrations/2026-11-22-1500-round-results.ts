@@ -6,9 +6,11 @@ import type { Kysely } from 'kysely';
  * a location or the institution adds the sums of the groups that meet k on their own.
  *
  * Nothing here is shown directly: the results service decides, with k, what may be seen.
- * - `group_result`: responses and places (the response rate) at the time the round closed.
+ * - `group_result`: responses, and the group's places when the summary was made (normally
+ *   minutes after the round closed; for rounds closed before this version, at the upgrade).
  * - `scale_result`: per scale (and the instrument's total) the respondents' scale scores as
- *   n, Σ score and Σ score², and Cronbach's alpha over the group's complete answers.
+ *   n, Σ score and Σ score², and Cronbach's alpha over the respondents who answered every item
+ *   of the scale (`alpha_n` of them: alpha is shown only when that number meets k too).
  * - `item_result`: how often each answer was given to each item.
  */
 export async function up(db: Kysely<any>): Promise<void> {
@@ -34,6 +36,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('sum', 'real', (c) => c.notNull())
     .addColumn('sum_squares', 'real', (c) => c.notNull())
     .addColumn('alpha', 'real')
+    .addColumn('alpha_n', 'integer', (c) => c.notNull().defaultTo(0))
     .addPrimaryKeyConstraint('scale_result_pk', ['round_id', 'group_id', 'scale_id'])
     .addForeignKeyConstraint('scale_result_group_fk', ['round_id', 'group_id'], 'group_result', ['round_id', 'group_id'], (fk) => fk.onDelete('cascade'))
     .execute();

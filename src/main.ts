@@ -48,14 +48,16 @@ async function main(): Promise<void> {
   // At start, then every 10 minutes. Rounds that closed are summarised straight away, so the
   // first person to open the results does not wait for it.
   const schedule = () =>
-    Promise.all([
-      runSchedule(db, questionnaires, systemClock, logger).then(async (done) => ({ ...done, summarised: await summarizeClosedRounds(db, questionnaires, logger) })),
-      purgeExpiredSessions(db, systemClock),
-      deleteTabletSessionsOfClosedRounds(db),
-    ]).then(
-      ([done]) => (done.opened || done.closed || done.planned || done.summarised) && logger.info('schedule', done),
-      (error: unknown) => logger.error('schedule failed', { error }),
-    );
+    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock), deleteTabletSessionsOfClosedRounds(db)])
+      .then(
+        ([done]) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
+        (error: unknown) => logger.error('schedule failed', { error }),
+      )
+      .then(() => summarizeClosedRounds(db, questionnaires, logger))
+      .then(
+        (summarised) => summarised > 0 && logger.info('rounds summarised', { groups: summarised }),
+        (error: unknown) => logger.error('summarising closed rounds failed', { error }),
+      );
   await schedule();
   const scheduler = setInterval(schedule, 10 * 60_000);
 

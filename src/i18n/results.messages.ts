@@ -85,6 +85,10 @@ export const resultsMessages = {
     nl: 'De instelling (groepen met dezelfde vragenlijst): {mean} ({note}).',
     en: 'The institution (groups with the same questionnaire): {mean} ({note}).',
   },
+  'res.institution-withheld': {
+    nl: 'Het cijfer van de instelling staat hier niet: behalve uw eigen groep(en) telt er maar één groep mee, en dan zou u die groep kunnen uitrekenen.',
+    en: 'The institution’s figure is not shown here: besides your own group(s) only one group is in it, and you could then work out that group.',
+  },
   'res.left-out': { nl: '{count} groepen niet meegeteld (te weinig reacties)', en: '{count} groups left out (too few responses)' },
   'res.one-left-out': { nl: '1 groep niet meegeteld (te weinig reacties)', en: '1 group left out (too few responses)' },
   'res.left-out-answers': { nl: '{count} groepen niet meegeteld (te weinig reacties of antwoorden)', en: '{count} groups left out (too few responses or answers)' },

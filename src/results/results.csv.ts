@@ -48,7 +48,7 @@ export function groupTrendCsv(trend: GroupTrend, lang: Language): string {
     for (const cell of round.scales) {
       const inst = institution?.scales.find((s) => s.scaleId === cell.scaleId);
       rows.push([
-        trend.group.locationName, trend.group.name, round.period, trend.group.questionnaireId, round.responses, round.places, round.responseRate,
+        trend.group.locationName, trend.group.name, round.period, trend.questionnaireId, round.responses, round.places, round.responseRate,
         cell.scaleId, scaleName(instrument!, cell.scaleId, lang),
         ...figureCells(cell.figure), cell.alpha, cell.change?.fromPeriod, cell.change?.difference, cell.change?.hedgesG, cell.change?.p, cell.change?.direction,
         inst?.figure?.mean, inst?.groups, inst?.leftOut, note(cell),

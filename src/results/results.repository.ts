@@ -2,8 +2,8 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema';
 
 /**
- * Queries over the summaries of closed rounds. Every query is limited to one institution's closed
- * rounds here, at the bottom; which of these rows may be *shown* is the results service's decision.
+ * Queries over the summaries of closed rounds. Every query is limited to one institution (and the
+ * result queries to its closed rounds) here, at the bottom; which of these rows may be *shown* is the results service's decision.
  */
 
 export interface GroupRoundRow {
@@ -74,6 +74,8 @@ export interface ScaleRow {
   readonly sum: number;
   readonly sumSquares: number;
   readonly alpha: number | null;
+  /** Respondents alpha was computed over (those who answered every item of the scale). */
+  readonly alphaN: number;
 }
 
 /** Scale sums of the given groups in the given rounds (closed rounds of the institution only). */
@@ -82,13 +84,13 @@ export async function scaleRows(db: Kysely<DB>, institutionId: string, filter: {
   let query = db
     .selectFrom('scale_result as s')
     .innerJoin('round as r', 'r.id', 's.round_id')
-    .select(['s.round_id as roundId', 's.group_id as groupId', 's.scale_id as scaleId', 's.n', 's.sum', 's.sum_squares as sumSquares', 's.alpha'])
+    .select(['s.round_id as roundId', 's.group_id as groupId', 's.scale_id as scaleId', 's.n', 's.sum', 's.sum_squares as sumSquares', 's.alpha', 's.alpha_n as alphaN'])
     .where('r.institution_id', '=', institutionId)
     .where('r.status', '=', 'closed');
   if (filter.groupIds) query = query.where('s.group_id', 'in', [...filter.groupIds]);
   if (filter.roundIds) query = query.where('s.round_id', 'in', [...filter.roundIds]);
   const rows = await query.execute();
-  return rows.map((r) => ({ ...r, n: Number(r.n), sum: Number(r.sum), sumSquares: Number(r.sumSquares), alpha: r.alpha === null ? null : Number(r.alpha) }));
+  return rows.map((r) => ({ ...r, n: Number(r.n), sum: Number(r.sum), sumSquares: Number(r.sumSquares), alpha: r.alpha === null ? null : Number(r.alpha), alphaN: Number(r.alphaN) }));
 }
 
 /** Which rounds (all closed ones when absent) and which questionnaire (all when absent). */

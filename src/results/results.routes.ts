@@ -13,7 +13,8 @@ import type { Logger } from '../logger';
 import { institutionOf } from '../organisation/organisation.service';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { listOpenTalkRequests } from '../survey/survey.repository';
-import { isoDay, randomId, type Clock } from '../system';
+import { addAction, changeAction, roundOfAction } from '../improvement-actions/improvement-action.service';
+import { isoDay, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { groupTrendCsv, overviewCsv } from './results.csv';
 import { groupRoundDetail, groupTrend, isDetail, overview, type OverviewFilter, type ResultsContext, type SortKey } from './results.service';
@@ -123,7 +124,7 @@ export function resultsRoutes(deps: Deps): Router {
   router.get('/groups/:id/results', requireRole(...STAFF_ROLES), async (req, res) => showGroup(req, res, { saved: req.query['saved'] !== undefined }));
 
   router.get('/groups/:id/results.csv', requireRole(...STAFF_ROLES), async (req, res) => {
-    const trend = await groupTrend(ctx, res.locals.user!, String(req.params['id']));
+    const trend = await groupTrend(ctx, res.locals.user!, String(req.params['id']), query(groupQuery, req, res).round);
     await audit(deps.db, deps.clock, { actorId: res.locals.user!.id, action: 'export', subject: `results ${trend.group.name}` });
     sendCsv(res, `leefklimaat-${slug(trend.group.name)}.csv`, groupTrendCsv(trend, res.locals.lang));
   });
@@ -155,11 +156,7 @@ export function resultsRoutes(deps: Deps): Router {
       return showGroup(req, res, { actionErrors: errors, actionText: req.body?.text }, 400, asked.round?.roundId ?? '');
     }
     const { trend, round } = asked;
-    const now = deps.clock.now().toISOString();
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.insertInto('improvement_action').values({ id: randomId(), round_id: round.roundId, group_id: groupId, text: form.data.text, created_by: res.locals.user!.id, created_at: now, updated_at: now }).execute();
-      await audit(trx, deps.clock, { actorId: res.locals.user!.id, action: 'improvement-action-added', subject: `${trend.group.name} ${round.period}` });
-    });
+    await addAction(deps.db, deps.clock, res.locals.user!, { groupId, groupName: trend.group.name, ...round }, form.data.text);
     res.redirect(303, `/groups/${encodeURIComponent(groupId)}/results?round=${encodeURIComponent(round.roundId)}&saved#actions`);
   });
 
@@ -167,15 +164,12 @@ export function resultsRoutes(deps: Deps): Router {
     const groupId = String(req.params['id']);
     const actionId = String(req.params['actionId']);
     const trend = await groupTrend(ctx, res.locals.user!, groupId);
-    const action = await deps.db.selectFrom('improvement_action').select(['id', 'round_id']).where('id', '=', actionId).where('group_id', '=', groupId).executeTakeFirst();
-    const round = action && trend.roundChoices.find((r) => r.roundId === action.round_id);
-    if (!action || !round) throw new NotFoundError();
+    const actionRound = await roundOfAction(deps.db, groupId, actionId);
+    const round = trend.roundChoices.find((r) => r.roundId === actionRound);
+    if (!round) throw new NotFoundError();
     const form = parseForm(actionEditForm, req.body, res.locals.lang);
     if (!form.ok) return showGroup(req, res, { editErrors: { [actionId]: form.errors['text'] } }, 400, round.roundId);
-    await deps.db.transaction().execute(async (trx) => {
-      await trx.updateTable('improvement_action').set({ text: form.data.text, updated_at: deps.clock.now().toISOString() }).where('id', '=', actionId).execute();
-      await audit(trx, deps.clock, { actorId: res.locals.user!.id, action: 'improvement-action-changed', subject: `${trend.group.name} ${round.period}` });
-    });
+    await changeAction(deps.db, deps.clock, res.locals.user!, { groupId, groupName: trend.group.name, roundId: round.roundId, period: round.period }, actionId, form.data.text);
     res.redirect(303, `/groups/${encodeURIComponent(groupId)}/results?round=${encodeURIComponent(round.roundId)}&saved#actions`);
   });
 

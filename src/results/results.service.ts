@@ -104,6 +104,11 @@ export interface AggregateCell {
   /** Groups in scope that are not in it: below k, in responses or in this scale's n. */
   readonly leftOut: number;
   readonly figure?: Figure;
+  /**
+   * Set when a group leader would otherwise see the institution's figure with only one group in it
+   * besides their own: taking their own figures away would give that other group's exactly.
+   */
+  readonly withheld?: 'too-few-other-groups';
 }
 
 export interface Aggregate {
@@ -234,7 +239,8 @@ export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId
   const instrument = instrumentFor(ctx, questionnaireId, chosen?.questionnaireVersion);
   const rounds = groupRoundsWithChange(ctx.k, instrument, rows, indexScales(scales));
   const aggregates = await aggregatesFor(ctx, institutionId, rows.map((r) => r.roundId), questionnaireId);
-  const institution = rows.flatMap((r) => aggregates.institution(r.roundId, r.period, questionnaireId, instrument) ?? []);
+  let institution = rows.flatMap((r) => aggregates.institution(r.roundId, r.period, questionnaireId, instrument) ?? []);
+  if (user.role === 'group_leader') institution = await withoutOwnGroupsDifference(ctx, institutionId, user, questionnaireId, institution);
   const roundChoices = all.map((r) => ({ roundId: r.roundId, period: r.period, questionnaireId: r.questionnaireId }));
   return { k: ctx.k, group: groupInfo(group), instrument, rounds, institution, questionnaireId, roundChoices };
 }
@@ -264,6 +270,7 @@ export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, g
       .filter((o) => o.answers.length > 0);
   }
   const byFavourable = [...items].sort((a, b) => b.favourable - a.favourable || a.itemId.localeCompare(b.itemId));
+  const half = Math.min(STAND_OUT, Math.floor(byFavourable.length / 2));
   const changed = items
     .filter((i) => i.changeFavourable !== undefined && i.changeFavourable !== 0)
     .sort((a, b) => Math.abs(b.changeFavourable!) - Math.abs(a.changeFavourable!) || a.itemId.localeCompare(b.itemId));
@@ -274,7 +281,8 @@ export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, g
     previous,
     institutionRound: trend.institution.find((a) => a.roundId === round.roundId),
     items,
-    standOut: { highest: byFavourable.slice(0, STAND_OUT), lowest: byFavourable.slice(-STAND_OUT).reverse(), changed: changed.slice(0, STAND_OUT) },
+    // With few items, the best and the worst halves: never the same question in both lists.
+    standOut: { highest: byFavourable.slice(0, half), lowest: byFavourable.slice(byFavourable.length - half).reverse(), changed: changed.slice(0, STAND_OUT) },
     openAnswers,
     actions: actions.map(({ id, text, updatedAt }) => ({ id, text, updatedAt })),
   };
@@ -368,6 +376,29 @@ export async function institutionTrend(ctx: ResultsContext, user: CurrentUser): 
 
 // ——— Building blocks ———
 
+/**
+ * A group leader sees their own groups' figures; an institution figure made of their groups and a
+ * single other one would, by subtraction, give that other group's n, mean and SD. Such figures are
+ * withheld from group leaders: at least two other groups must be in it.
+ */
+async function withoutOwnGroupsDifference(ctx: ResultsContext, institutionId: string, user: CurrentUser, questionnaireId: string, aggregates: Aggregate[]): Promise<Aggregate[]> {
+  const own = await ownGroupIds(ctx.db, user.id);
+  const roundIds = aggregates.map((a) => a.roundId);
+  const [ownRows, ownScales] = await Promise.all([
+    repo.groupRounds(ctx.db, institutionId, { groupIds: own, roundIds }),
+    repo.scaleRows(ctx.db, institutionId, { groupIds: own, roundIds }),
+  ]);
+  return aggregates.map((aggregate) => {
+    const shownOwn = ownRows.filter((r) => r.roundId === aggregate.roundId && r.questionnaireId === questionnaireId && r.responses >= ctx.k);
+    const scales = aggregate.scales.map((cell): AggregateCell => {
+      const ownIn = shownOwn.filter((r) => ownScales.some((s) => s.roundId === r.roundId && s.groupId === r.groupId && s.scaleId === cell.scaleId && s.n >= ctx.k)).length;
+      if (!cell.figure || cell.groups - ownIn >= 2) return cell;
+      return { scaleId: cell.scaleId, groups: cell.groups, leftOut: cell.leftOut, withheld: 'too-few-other-groups' };
+    });
+    return { ...aggregate, scales };
+  });
+}
+
 function groupInfo(g: { id: string; name: string; locationId: string; locationName: string; questionnaireId: string }): GroupInfo {
   return { id: g.id, name: g.name, locationId: g.locationId, locationName: g.locationName, questionnaireId: g.questionnaireId };
 }
@@ -403,7 +434,8 @@ function groupRoundsWithChange(k: number, instrument: Instrument | undefined, ro
       return {
         scaleId: scale.id,
         figure: figureOf(m),
-        ...(s.alpha === null ? {} : { alpha: s.alpha }),
+        // Alpha has its own n (complete answers only): shown only when that, too, meets k.
+        ...(s.alpha === null || s.alphaN < k ? {} : { alpha: s.alpha }),
         ...(before && previous ? { change: changeBetween(before, m, previous.round, scale.higherIsBetter) } : {}),
       };
     });

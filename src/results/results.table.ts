@@ -16,6 +16,7 @@ export interface ScaleResultTable {
   sum: number;
   sum_squares: number;
   alpha: number | null;
+  alpha_n: number;
 }
 
 export interface ItemResultTable {

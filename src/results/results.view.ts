@@ -58,7 +58,14 @@ function changeText(lang: Language, cell: ScaleCell, previous: GroupRound | unde
 
 function aggregateText(lang: Language, cell: AggregateCell | undefined) {
   if (!cell) return undefined;
-  return { ...figureText(lang, cell.figure), groups: cell.groups, leftOut: cell.leftOut, note: groupsNote(lang, cell.groups, cell.leftOut, 'answers'), shown: cell.figure !== undefined };
+  return {
+    ...figureText(lang, cell.figure),
+    groups: cell.groups,
+    leftOut: cell.leftOut,
+    note: groupsNote(lang, cell.groups, cell.leftOut, 'answers'),
+    shown: cell.figure !== undefined,
+    withheld: cell.withheld ? t(lang, 'res.institution-withheld') : undefined,
+  };
 }
 
 /** "3 groups" or "2 of 3 groups; 1 left out": how many groups a location or institution figure holds. */

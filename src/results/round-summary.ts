@@ -28,6 +28,8 @@ export async function summarizeClosedRounds(db: Kysely<DB>, catalog: Questionnai
 }
 
 const inFlight = new WeakMap<Kysely<DB>, Promise<number>>();
+/** Groups already reported as not summarisable, so the log says it once. */
+const warned = new Set<string>();
 
 async function summarizePending(db: Kysely<DB>, catalog: QuestionnaireCatalog, logger?: Logger): Promise<number> {
   // Nearly always nothing is pending: one indexed look, before the full list.
@@ -40,12 +42,21 @@ async function summarizePending(db: Kysely<DB>, catalog: QuestionnaireCatalog, l
 
   let done = 0;
   for (const row of pending) {
+    const key = `${row.round_id}/${row.group_id}`;
     const q = row.questionnaire_version === null ? undefined : catalog.get(row.questionnaire_id, row.questionnaire_version);
     if (!q) {
-      logger?.warn('round not summarised: questionnaire version not loaded', { questionnaire: `${row.questionnaire_id}@${row.questionnaire_version ?? '?'}` });
+      // Said once per group and round, not at every page view; it stays pending until the file is back.
+      if (!warned.has(key)) logger?.warn('round not summarised: questionnaire version not loaded', { questionnaire: `${row.questionnaire_id}@${row.questionnaire_version ?? '?'}` });
+      warned.add(key);
       continue;
     }
-    if (await summarizeGroup(db, q, row.round_id, row.group_id, row.places)) done++;
+    try {
+      if (await summarizeGroup(db, q, row.round_id, row.group_id, row.places)) done++;
+    } catch (error) {
+      // One group that cannot be summarised must not take everyone's results down with it.
+      if (!warned.has(key)) logger?.error('round not summarised', { error });
+      warned.add(key);
+    }
   }
   return done;
 }
@@ -98,9 +109,9 @@ async function summarizeGroup(db: Kysely<DB>, q: Questionnaire, roundId: string,
     const rows = q.scales.map((scale) => ({
       scale_id: scale.id,
       ...sums(scores.map((s) => s.scales[scale.id])),
-      alpha: cronbachAlpha(scaleItemMatrix(q, scale.id, respondents)) ?? null,
+      ...alphaOf(q, scale.id, respondents),
     }));
-    if (q.scoring.total) rows.push({ scale_id: q.scoring.total.id, ...sums(scores.map((s) => s.total)), alpha: null });
+    if (q.scoring.total) rows.push({ scale_id: q.scoring.total.id, ...sums(scores.map((s) => s.total)), alpha: null, alpha_n: 0 });
     if (rows.length > 0) {
       await trx.insertInto('scale_result').values(rows.map((r) => ({ round_id: roundId, group_id: groupId, ...r }))).execute();
     }
@@ -120,6 +131,12 @@ async function summarizeGroup(db: Kysely<DB>, q: Questionnaire, roundId: string,
       .execute();
     return true;
   });
+}
+
+/** Alpha over the respondents who answered every item of the scale, and how many they were. */
+function alphaOf(q: Questionnaire, scaleId: string, respondents: readonly Map<string, number>[]): { alpha: number | null; alpha_n: number } {
+  const complete = scaleItemMatrix(q, scaleId, respondents);
+  return { alpha: cronbachAlpha(complete) ?? null, alpha_n: complete.length };
 }
 
 function sums(values: readonly (number | undefined)[]): { n: number; sum: number; sum_squares: number } {

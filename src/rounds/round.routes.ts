@@ -7,6 +7,7 @@ import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
 import { parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
+import type { Logger } from '../logger';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { summarizeClosedRounds } from '../results/round-summary';
 import type { Clock } from '../system';
@@ -20,6 +21,7 @@ interface Deps {
   readonly clock: Clock;
   readonly questionnaires: QuestionnaireCatalog;
   readonly secret: Buffer;
+  readonly logger?: Logger;
 }
 
 const MANAGERS = ['administrator', 'manager'] as const;
@@ -73,7 +75,7 @@ export function roundRoutes(deps: Deps): Router {
     await orShowRounds(res, async () => {
       await closeRoundNow(deps.db, deps.clock, res.locals.user!, String(req.params['id']));
       // Summarised now, while the manager waits for this page, rather than on the first results view.
-      await summarizeClosedRounds(deps.db, deps.questionnaires);
+      await summarizeClosedRounds(deps.db, deps.questionnaires, deps.logger);
       res.redirect(303, '/rounds?saved');
     });
   });

@@ -6,6 +6,7 @@ import { describe as describeSample, type Description } from '../../src/results/
 import { createTestApp } from '../support/app';
 import {
   addGroup,
+  completeRows,
   addRound,
   expectedChange,
   expectedItems,
@@ -185,7 +186,9 @@ function computeGroupRound(w: World, g: GroupSpec, roundIndex: number): Expected
     const cellShown = shown && s.scores.length >= K;
     const previous = before?.cells.get(id);
     const change = cellShown && previous?.shown ? expectedChange(previous.scores, s.scores, higherIsBetter(g.q, id)) : undefined;
-    cells.set(id, { ...s, shown: cellShown, hidden: !shown ? 'too-few-responses' : cellShown ? undefined : 'too-few-answers', change });
+    // Alpha counts only respondents who answered every item of the scale: shown when they meet k too.
+    const alpha = g.q.scales.some((scale) => scale.id === id) && completeRows(g.q, id, respondents).length >= K ? s.alpha : undefined;
+    cells.set(id, { ...s, alpha, shown: cellShown, hidden: !shown ? 'too-few-responses' : cellShown ? undefined : 'too-few-answers', change });
   }
   return { responses: respondents.length, shown, cells, items: expectedItems(g.q, respondents) };
 }
