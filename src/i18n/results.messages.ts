@@ -141,5 +141,16 @@ export const resultsMessages = {
   'res.all-locations': { nl: 'Alle locaties', en: 'All locations' },
   'res.all-questionnaires': { nl: 'Alle vragenlijsten', en: 'All questionnaires' },
   'res.bad-address': { nl: 'Dit adres klopt niet (een keuze in de link is ongeldig).', en: 'This address is not valid (a choice in the link is wrong).' },
+  'rep.group-title': { nl: 'Leefklimaat {group}, {period}', en: 'Living climate {group}, {period}' },
+  'rep.group-subject': { nl: 'Groepsrapport leefklimaat', en: 'Living climate group report' },
+  'rep.group-lead': {
+    nl: 'Hoe de jongeren het leefklimaat op de groep ervaren, in deze meting en de eerdere. Voor het gesprek in het team en met de jongeren.',
+    en: 'How the young people experience the living climate in the group, in this round and the earlier ones. For the discussion in the team and with the young people.',
+  },
+  'rep.generated': { nl: 'Gemaakt op', en: 'Generated on' },
+  'rep.anonymity': {
+    nl: 'De antwoorden zijn anoniem. Cijfers staan er alleen als minstens {k} jongeren de vragenlijst invulden, en pas nadat de meting gesloten is. Open antwoorden staan nooit in een rapport.',
+    en: 'The answers are anonymous. Figures are shown only when at least {k} young people filled in the questionnaire, and only after the round closed. Open answers are never in a report.',
+  },
   'res.nothing-in-filter': { nl: 'Geen groepen bij deze keuze.', en: 'No groups for this choice.' },
 } as const;

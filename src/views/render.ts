@@ -18,19 +18,7 @@ export interface PageRenderer {
 
 export function createPageRenderer(viewsDir: string): PageRenderer {
   const hbs = Handlebars.create();
-  hbs.registerHelper('t', function (this: unknown, key: MessageKey, options: Handlebars.HelperOptions) {
-    const lang = (options.data.root as { lang: Language }).lang;
-    // Keys come from templates and code; an unknown one shows as itself rather than breaking the page.
-    return key in messages ? t(lang, key, options.hash as Record<string, string>) : String(key ?? '');
-  });
-  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
-  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
-  hbs.registerHelper('either', (...args: unknown[]) => args.slice(0, -1).find(Boolean));
-  hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
-  hbs.registerHelper('ifElse', (cond: unknown, a: unknown, b: unknown) => (cond ? a : b));
-  hbs.registerHelper('isNumber', (n: unknown) => typeof n === 'number');
-  hbs.registerHelper('inc', (n: unknown) => Number(n) + 1);
-  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
+  registerViewHelpers(hbs);
 
   const read = (dir: string) =>
     fs
@@ -60,4 +48,24 @@ export function createPageRenderer(viewsDir: string): PageRenderer {
       return layout({ ...context, body });
     },
   };
+}
+
+/**
+ * The helpers every template has — pages and report templates alike: `t` (message catalog in the
+ * page's language), comparisons and small conveniences.
+ */
+export function registerViewHelpers(hbs: typeof Handlebars): void {
+  hbs.registerHelper('t', function (this: unknown, key: MessageKey, options: Handlebars.HelperOptions) {
+    const lang = (options.data.root as { lang: Language }).lang;
+    // Keys come from templates and code; an unknown one shows as itself rather than breaking the page.
+    return key in messages ? t(lang, key, options.hash as Record<string, string>) : String(key ?? '');
+  });
+  hbs.registerHelper('eq', (a: unknown, b: unknown) => a === b);
+  hbs.registerHelper('or', (...args: unknown[]) => args.slice(0, -1).some(Boolean));
+  hbs.registerHelper('either', (...args: unknown[]) => args.slice(0, -1).find(Boolean));
+  hbs.registerHelper('gt', (a: unknown, b: unknown) => Number(a) > Number(b));
+  hbs.registerHelper('ifElse', (cond: unknown, a: unknown, b: unknown) => (cond ? a : b));
+  hbs.registerHelper('isNumber', (n: unknown) => typeof n === 'number');
+  hbs.registerHelper('inc', (n: unknown) => Number(n) + 1);
+  hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }
