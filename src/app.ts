@@ -1,4 +1,3 @@
-import path from 'node:path';
 import compression from 'compression';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
@@ -46,8 +45,6 @@ export interface AppDeps {
   readonly survey?: SurveyTimings;
 }
 
-const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
-
 /** Everything is served by this server: no inline script, no external origin (SPEC §5, §7). */
 const contentSecurityPolicy = {
   useDefaults: false,
@@ -81,7 +78,7 @@ export function createApp(deps: AppDeps): Express {
   const compress = compression({ threshold: 1024 });
   app.use((req, res, next) => (req.method === 'GET' || req.method === 'HEAD' ? compress(req, res, next) : next()));
   // Chart.js from our own dependency, never a CDN (SPEC §7).
-  app.get('/static/vendor/chart.js', (_req, res) => res.sendFile(CHART_JS, { maxAge: '1h' }));
+  app.get('/static/vendor/chart.js', (_req, res) => res.sendFile(paths.chartJs, { maxAge: '1h' }));
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 

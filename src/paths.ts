@@ -26,4 +26,6 @@ export const paths = Object.freeze({
   /** Compiled migrations live beside the compiled source; the TypeScript ones beside `src/`. */
   migrations: path.resolve(__dirname, '..', 'migrations'),
   data: path.join(projectRoot, 'data'),
+  /** Chart.js's browser build, from our own dependency: served to pages, put into reports. */
+  chartJs: path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js'),
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'puppeteer';
 import { launchChromium } from '../browser/chromium';
+import { paths } from '../paths';
 import type { Logger } from '../logger';
 
 /**
@@ -42,7 +43,7 @@ export interface PdfRendererOptions {
   readonly logger?: Logger;
 }
 
-const CHART_JS = path.join(path.dirname(require.resolve('chart.js')), 'chart.umd.min.js');
+const CHARTS_SCRIPT = path.join(paths.public, 'js', 'charts.js');
 const FONT_DIR = path.join(path.dirname(require.resolve('@fontsource/noto-sans/package.json')), 'files');
 const FONT_FILES = [
   ['latin', 400],
@@ -62,25 +63,12 @@ export function embeddedFontCss(): string {
   return fontCss;
 }
 
-/** Draws every `<canvas data-chart>` from its JSON, once the fonts are ready; animation is off in the configs. */
-const DRAW_CHARTS = `
-(async () => {
-  await document.fonts.ready;
-  Chart.defaults.font.family = '"Report Sans", sans-serif';
-  Chart.defaults.font.size = 11;
-  Chart.defaults.color = '#1b1f24';
-  const canvases = document.querySelectorAll('canvas[data-chart]');
-  for (const canvas of canvases) {
-    const config = JSON.parse(document.getElementById(canvas.getAttribute('data-chart')).textContent);
-    config.options = Object.assign({}, config.options, { animation: false, responsive: false, devicePixelRatio: 2 });
-    const legend = config.options.plugins && config.options.plugins.legend;
-    if (legend) { legend.labels = legend.labels || {}; legend.labels.filter = (item) => item.text !== ''; }
-    const chart = new Chart(canvas, config);
-    if (Chart.getChart(canvas) !== chart) throw new Error('chart ' + canvas.getAttribute('data-chart') + ' was not made');
-  }
-  document.documentElement.setAttribute('data-charts-drawn', String(canvases.length));
-})().catch((error) => document.documentElement.setAttribute('data-charts-failed', String(error && error.message || error)));
-`;
+/** What `public/js/charts.js` needs to know in print: the embedded font, fixed sizes, sharp pixels. */
+const PRINT_CHARTS = `window.leefklimaatCharts = ${JSON.stringify({
+  fontFamily: '"Report Sans", sans-serif',
+  fontSize: 11,
+  options: { animation: false, responsive: false, devicePixelRatio: 2 },
+})};`;
 
 export class PdfRenderer {
   readonly #options: Required<Pick<PdfRendererOptions, 'idleMs' | 'timeoutMs'>> & PdfRendererOptions;
@@ -110,8 +98,10 @@ export class PdfRenderer {
       // A refused outside request is logged too; that is the block working, not a failure.
       page.on('console', (message) => void (message.type() === 'error' && !message.text().includes('ERR_BLOCKED_BY_CLIENT') && failures.push(message.text())));
       await page.setContent(html, { waitUntil: 'load' });
-      await page.addScriptTag({ path: CHART_JS });
-      await page.addScriptTag({ content: DRAW_CHARTS });
+      // The same drawing script as the results pages, so a chart in a report is the chart on screen.
+      await page.addScriptTag({ content: PRINT_CHARTS });
+      await page.addScriptTag({ path: paths.chartJs });
+      await page.addScriptTag({ path: CHARTS_SCRIPT });
       await page.waitForSelector('html[data-charts-drawn], html[data-charts-failed]');
       const failed = await page.$eval('html', (el) => el.getAttribute('data-charts-failed'));
       if (failed) throw new ReportRenderError(`a chart could not be drawn: ${failed}`);
