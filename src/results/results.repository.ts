@@ -193,19 +193,19 @@ export async function groupsOf(db: Kysely<DB>, institutionId: string) {
     .execute();
 }
 
-export async function actionRows(db: Kysely<DB>, institutionId: string, groupId: string) {
+/** The improvement actions of one group in one round, in the order they were written. */
+export async function actionRows(db: Kysely<DB>, institutionId: string, groupId: string, roundId: string) {
   return db
     .selectFrom('improvement_action as a')
     .innerJoin('round as r', 'r.id', 'a.round_id')
-    .select(['a.id', 'a.round_id as roundId', 'a.text', 'a.updated_at as updatedAt'])
+    .select(['a.id', 'a.text', 'a.updated_at as updatedAt'])
     .where('r.institution_id', '=', institutionId)
     .where('a.group_id', '=', groupId)
-    .orderBy('r.opens_on')
+    .where('a.round_id', '=', roundId)
     .orderBy('a.created_at')
     .orderBy('a.id')
     .execute();
 }
-
 
 /** Per round, questionnaire and location: how many groups were measured, and how many met k. */
 export async function measuredGroups(db: Kysely<DB>, institutionId: string, k: number, scope: AggregateScope = {}) {

@@ -3,7 +3,6 @@ import type { Kysely } from 'kysely';
 import { z } from 'zod';
 import { audit } from '../audit/audit.service';
 import { requireRole, STAFF_ROLES } from '../auth/auth.middleware';
-import { ownGroupIds } from '../auth/user.service';
 import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { NotFoundError } from '../errors';
@@ -17,9 +16,8 @@ import { addAction, changeAction, roundOfAction } from '../improvement-actions/i
 import { isoDay, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { groupTrendCsv, overviewCsv } from './results.csv';
-import { groupRoundDetail, groupTrend, isDetail, overview, type OverviewFilter, type ResultsContext, type SortKey } from './results.service';
+import { groupRoundDetail, groupTrend, isDetail, overview, resultGroups, type OverviewFilter, type ResultsContext, type SortKey } from './results.service';
 import { groupPageView, overviewView } from './results.view';
-import { groupsOf } from './results.repository';
 
 interface Deps {
   readonly db: Kysely<DB>;
@@ -70,11 +68,7 @@ export function resultsRoutes(deps: Deps): Router {
 
   router.get('/results', requireRole(...STAFF_ROLES), async (req, res) => {
     const user = res.locals.user!;
-    if (user.role === 'group_leader') {
-      const own = new Set(await ownGroupIds(deps.db, user.id));
-      const groups = (await groupsOf(deps.db, institutionOf(user))).filter((g) => own.has(g.id));
-      return sendPage(res, deps.views, 'results-groups', { title: 'res.title', groups });
-    }
+    if (user.role === 'group_leader') return sendPage(res, deps.views, 'results-groups', { title: 'res.title', groups: await resultGroups(ctx, user) });
     const q = query(overviewQuery, req, res);
     const result = await overview(ctx, user, filterOf(q));
     const lang = res.locals.lang;

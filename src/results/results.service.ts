@@ -205,14 +205,22 @@ const SIGNIFICANCE = 0.05;
 const TREND_ROUNDS = 8;
 const STAND_OUT = 3;
 
-/** The groups whose results this staff member may see; municipality viewers see reports only. */
+/**
+ * The groups whose results this staff member may see (a group leader: their own), with location;
+ * municipality viewers see reports only.
+ */
 async function visibleGroups(ctx: ResultsContext, user: CurrentUser) {
   const institutionId = institutionOf(user);
   if (user.role === 'municipality_viewer') throw new Forbidden();
   const groups = await repo.groupsOf(ctx.db, institutionId);
-  if (user.role !== 'group_leader') return { institutionId, groups };
-  const own = new Set(await ownGroupIds(ctx.db, user.id));
-  return { institutionId, groups: groups.filter((g) => own.has(g.id)) };
+  if (user.role !== 'group_leader') return { institutionId, groups, own: undefined };
+  const own = await ownGroupIds(ctx.db, user.id);
+  return { institutionId, groups: groups.filter((g) => own.includes(g.id)), own };
+}
+
+/** The groups a staff member can open results of: the group leader's list at /results. */
+export async function resultGroups(ctx: ResultsContext, user: CurrentUser) {
+  return (await visibleGroups(ctx, user)).groups;
 }
 
 async function prepare(ctx: ResultsContext) {
@@ -227,7 +235,7 @@ async function prepare(ctx: ResultsContext) {
  */
 export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId: string, roundId?: string): Promise<GroupTrend> {
   await prepare(ctx);
-  const { institutionId, groups } = await visibleGroups(ctx, user);
+  const { institutionId, groups, own } = await visibleGroups(ctx, user);
   const group = groups.find((g) => g.id === groupId);
   if (!group) throw new NotFoundError();
   const all = await repo.groupRounds(ctx.db, institutionId, { groupIds: [groupId] });
@@ -240,7 +248,7 @@ export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId
   const rounds = groupRoundsWithChange(ctx.k, instrument, rows, indexScales(scales));
   const aggregates = await aggregatesFor(ctx, institutionId, rows.map((r) => r.roundId), questionnaireId);
   let institution = rows.flatMap((r) => aggregates.institution(r.roundId, r.period, questionnaireId, instrument) ?? []);
-  if (user.role === 'group_leader') institution = await withoutOwnGroupsDifference(ctx, institutionId, user, questionnaireId, institution);
+  if (own) institution = await withoutOwnGroupsDifference(ctx, institutionId, own, questionnaireId, institution);
   const roundChoices = all.map((r) => ({ roundId: r.roundId, period: r.period, questionnaireId: r.questionnaireId }));
   return { k: ctx.k, group: groupInfo(group), instrument, rounds, institution, questionnaireId, roundChoices };
 }
@@ -274,7 +282,7 @@ export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, g
   const changed = items
     .filter((i) => i.changeFavourable !== undefined && i.changeFavourable !== 0)
     .sort((a, b) => Math.abs(b.changeFavourable!) - Math.abs(a.changeFavourable!) || a.itemId.localeCompare(b.itemId));
-  const actions = (await repo.actionRows(ctx.db, institutionId, groupId)).filter((a) => a.roundId === round.roundId);
+  const actions = await repo.actionRows(ctx.db, institutionId, groupId, round.roundId);
   return {
     ...trend,
     round,
@@ -284,7 +292,7 @@ export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, g
     // With few items, the best and the worst halves: never the same question in both lists.
     standOut: { highest: byFavourable.slice(0, half), lowest: byFavourable.slice(byFavourable.length - half).reverse(), changed: changed.slice(0, STAND_OUT) },
     openAnswers,
-    actions: actions.map(({ id, text, updatedAt }) => ({ id, text, updatedAt })),
+    actions,
   };
 }
 
@@ -381,8 +389,7 @@ export async function institutionTrend(ctx: ResultsContext, user: CurrentUser): 
  * single other one would, by subtraction, give that other group's n, mean and SD. Such figures are
  * withheld from group leaders: at least two other groups must be in it.
  */
-async function withoutOwnGroupsDifference(ctx: ResultsContext, institutionId: string, user: CurrentUser, questionnaireId: string, aggregates: Aggregate[]): Promise<Aggregate[]> {
-  const own = await ownGroupIds(ctx.db, user.id);
+async function withoutOwnGroupsDifference(ctx: ResultsContext, institutionId: string, own: readonly string[], questionnaireId: string, aggregates: Aggregate[]): Promise<Aggregate[]> {
   const roundIds = aggregates.map((a) => a.roundId);
   const [ownRows, ownScales] = await Promise.all([
     repo.groupRounds(ctx.db, institutionId, { groupIds: own, roundIds }),
