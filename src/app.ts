@@ -19,6 +19,10 @@ import { organisationRoutes } from './organisation/organisation.routes';
 import { paths } from './paths';
 import type { QuestionnaireCatalog } from './questionnaires/questionnaire.service';
 import { resultsRoutes } from './results/results.routes';
+import { PdfRenderer } from './reports/pdf-renderer';
+import { reportRoutes } from './reports/report.routes';
+import type { ReportScheduler } from './reports/report.scheduler';
+import { createReportTemplates } from './reports/report.templates';
 import { roundRoutes } from './rounds/round.routes';
 import { staffRoutes } from './staff/staff.routes';
 import { SubmissionWriter, type AnswerWriter } from './survey/submission.writer';
@@ -43,6 +47,10 @@ export interface AppDeps {
   readonly writer?: AnswerWriter;
   /** Tablet idle timings (tests shorten them). */
   readonly survey?: SurveyTimings;
+  /** Renders reports to PDF; launches Chromium only when a report is made. */
+  readonly renderer?: PdfRenderer;
+  /** Makes the automatic reports; the server passes one, so closing a round starts its group reports. */
+  readonly reportScheduler?: ReportScheduler;
 }
 
 /** Everything is served by this server: no inline script, no external origin (SPEC §5, §7). */
@@ -65,7 +73,13 @@ const contentSecurityPolicy = {
 /** Builds the Express app: routers, views, static files and the one error handler. Never listens. */
 export function createApp(deps: AppDeps): Express {
   const secure = deps.config.publicUrl.startsWith('https:');
-  const routeDeps = { ...deps, limiter: deps.limiter ?? new AttemptLimiter(deps.clock), writer: deps.writer ?? new SubmissionWriter(deps.db, deps.logger) };
+  const routeDeps = {
+    ...deps,
+    limiter: deps.limiter ?? new AttemptLimiter(deps.clock),
+    writer: deps.writer ?? new SubmissionWriter(deps.db, deps.logger),
+    renderer: deps.renderer ?? new PdfRenderer({ logger: deps.logger }),
+    reportTemplates: createReportTemplates(),
+  };
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.trustProxy);
@@ -106,6 +120,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(organisationRoutes(routeDeps));
   app.use(roundRoutes(routeDeps));
   app.use(resultsRoutes(routeDeps));
+  app.use(reportRoutes(routeDeps));
   app.use(userRoutes(routeDeps));
   app.use(notFound);
   app.use(errorHandler({ logger: deps.logger, views: deps.views, language: deps.config.language }));

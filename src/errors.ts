@@ -53,6 +53,13 @@ export class ConflictError extends AppError {
   }
 }
 
+/** Something on the server that the request needs is not working now (the PDF renderer): try later. */
+export class UnavailableError extends AppError {
+  constructor(options: AppErrorOptions = {}) {
+    super(503, 'unavailable', 'error.unavailable', options);
+  }
+}
+
 /** Start-up problems (configuration, questionnaire files): printed, and the process exits. */
 export class StartupError extends Error {
   readonly details: readonly ProblemDetail[];

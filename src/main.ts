@@ -11,6 +11,9 @@ import { createLogger } from './logger';
 import { systemClock } from './system';
 import { paths } from './paths';
 import { summarizeClosedRounds } from './results/round-summary';
+import { PdfRenderer } from './reports/pdf-renderer';
+import { ReportScheduler } from './reports/report.scheduler';
+import { createReportTemplates } from './reports/report.templates';
 import { runSchedule } from './rounds/round.service';
 import { ThreadedSubmissionWriter } from './survey/submission.writer';
 import { deleteTabletSessionsOfClosedRounds } from './survey/survey.repository';
@@ -27,7 +30,13 @@ async function main(): Promise<void> {
   const views = createPageRenderer(paths.views);
   const writer = new ThreadedSubmissionWriter(config.database, config.logLevel, logger);
   const checkpoints = checkpointInBackground(db, { quiet: () => writer.quietFor(500) });
-  const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer });
+  const renderer = new PdfRenderer({ logger });
+  const reportScheduler = new ReportScheduler(
+    { results: { db, questionnaires, k: config.anonymityK, logger }, renderer, templates: createReportTemplates(), clock: systemClock },
+    config.language,
+    logger,
+  );
+  const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer, renderer, reportScheduler });
   // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
   // as a started server.
   const server: Server = createServer(app);
@@ -57,7 +66,9 @@ async function main(): Promise<void> {
       .then(
         (summarised) => summarised > 0 && logger.info('rounds summarised', { groups: summarised }),
         (error: unknown) => logger.error('summarising closed rounds failed', { error }),
-      );
+      )
+      // Then the reports that are due: a group report per closed group, municipalities' period reports.
+      .then(() => reportScheduler.kick());
   await schedule();
   const scheduler = setInterval(schedule, 10 * 60_000);
 
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
     logger.info('shutdown', { signal });
     // Finish requests in flight, then close the database (which waits for a running transaction).
     server.close(() => {
-      writer.idle().then(() => db.destroy()).then(
+      Promise.all([writer.idle(), reportScheduler.idle()]).then(() => renderer.close()).then(() => db.destroy()).then(
         () => process.exit(0),
         (error: unknown) => {
           logger.error('closing the database failed', { error });

@@ -1,13 +1,24 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import type { Kysely } from 'kysely';
+import { z } from 'zod';
+import { PDFDocument } from 'pdf-lib';
+import { systemViewer } from '../auth/current-user';
+import type { DB } from '../db/schema';
+import { ReportRenderError, PdfRenderer } from '../reports/pdf-renderer';
+import { generatePeriodReport } from '../reports/report.service';
+import { createReportTemplates } from '../reports/report.templates';
 import { backupSqlite, defaultBackupName } from '../backup/backup.service';
 import { roles } from '../auth/user.schema';
 import { createUser } from '../auth/user.service';
 import { describeStartupError, openDatabaseChecked, prepare } from '../bootstrap';
-import { loadConfig, type Config } from '../config';
+import { loadConfig, type Config, type Language } from '../config';
 import { migrateDown, migrateToLatest } from '../db/migrator';
 import { loadDemo } from '../demo/demo.service';
 import { AppError, StartupError } from '../errors';
 import { t, tBoth, translateBoth } from '../i18n/messages';
+import { firstInstitutionId } from '../organisation/organisation.repository';
 import { paths } from '../paths';
 import { formatProblem, loadQuestionnaires } from '../questionnaires/questionnaire.loader';
 import { questionnaireKey } from '../questionnaires/questionnaire';
@@ -67,12 +78,15 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
     .requiredOption('--name <name>', 'naam / display name')
     .addOption(new Option('--role <role>', 'rol / role').choices(roles).makeOptionMandatory())
     .option('--institution <name>', 'maak de instelling aan als er nog geen is / create the institution when there is none yet')
-    .action(async (options: { email: string; name: string; role: (typeof roles)[number]; institution?: string }) => {
+    .option('--municipality <id>', 'de gemeente van een gemeentelezer (id of naam) / a municipality viewer\'s municipality (id or name)')
+    .action(async (options: { email: string; name: string; role: (typeof roles)[number]; institution?: string; municipality?: string }) => {
       await withPrepared(async (config, { db }) => {
+        const institutionId = options.municipality === undefined ? undefined : await firstInstitutionId(db);
+        const municipalityId = institutionId === undefined ? undefined : await chooseMunicipality(db, institutionId, options.municipality!);
         const password = await readPassword('Wachtwoord / Password: ');
         const user = await createUser(
           db,
-          { email: options.email, displayName: options.name, role: options.role, password, newInstitutionName: options.institution },
+          { email: options.email, displayName: options.name, role: options.role, password, newInstitutionName: options.institution, ...(municipalityId ? { municipalityId } : {}) },
           systemClock,
         );
         out(t(config.language, 'cli.user-created', { email: user.email, role: user.role }));
@@ -102,7 +116,76 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       });
     });
 
+  program
+    .command('report')
+    .description('een periodeverslag maken en bewaren / make and archive a period report')
+    .requiredOption('--period <from..to>', 'periode, bijvoorbeeld 2026-01-01..2026-12-31 / period, e.g. 2026-01-01..2026-12-31', periodArgument)
+    .option('--municipality <id>', 'alleen de locaties in het contract van deze gemeente (id of naam) / only the locations in this municipality\'s contract (id or name)')
+    .addOption(new Option('--lang <lang>', 'taal van het rapport / language of the report').choices(['nl', 'en']))
+    .option('--institution <id>', 'de instelling, als er meer dan een is / the institution, when there are several')
+    .requiredOption('--out <file.pdf>', 'doelbestand / target file')
+    .action(async (options: { period: { from: string; to: string }; municipality?: string; lang?: Language; institution?: string; out: string }) => {
+      await withPrepared(async (config, { db, questionnaires }) => {
+        const institutionId = await chooseInstitution(db, options.institution);
+        const municipalityId = options.municipality === undefined ? undefined : await chooseMunicipality(db, institutionId, options.municipality);
+        // Checked first: a report is archived once made, so the file must be writable before.
+        const target = path.resolve(options.out);
+        try {
+          fs.accessSync(path.dirname(target), fs.constants.W_OK);
+          if (fs.existsSync(target) && fs.statSync(target).isDirectory()) throw Object.assign(new Error(), { code: 'EISDIR' });
+        } catch (error) {
+          throw new CliProblem(`${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+        }
+        const renderer = new PdfRenderer();
+        try {
+          const deps = { results: { db, questionnaires, k: config.anonymityK }, renderer, templates: createReportTemplates(), clock: systemClock };
+          const query = { ...options.period, ...(municipalityId ? { municipalityId } : {}) };
+          const { report } = await generatePeriodReport(deps, systemViewer(institutionId), query, { lang: options.lang ?? config.language, generatedBy: 'cli' }, progressReporter('rapport / report'));
+          // Written beside the target and renamed into place: never a half-written file under its name.
+          const partial = `${target}.${process.pid}.part`;
+          try {
+            fs.writeFileSync(partial, report.pdf, { flag: 'wx' });
+            fs.renameSync(partial, target);
+          } catch (error) {
+            fs.rmSync(partial, { force: true });
+            throw new CliProblem(`${options.out}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+          }
+          const pages = (await PDFDocument.load(report.pdf, { updateMetadata: false })).getPageCount();
+          out(t(config.language, 'cli.report-done', { file: target, pages, size: `${Math.round(report.pdf.length / 1024)} KiB` }));
+        } finally {
+          await renderer.close();
+        }
+      });
+    });
+
   return program;
+}
+
+/** `2026-01-01..2026-12-31`: two real days, the first not after the second. */
+function periodArgument(value: string): { from: string; to: string } {
+  const match = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(value);
+  const real = (d: string) => z.iso.date().safeParse(d).success;
+  if (!match || !real(match[1]!) || !real(match[2]!) || match[1]! > match[2]!) throw new InvalidArgumentError(tBoth('cli.report-period'));
+  return { from: match[1]!, to: match[2]! };
+}
+
+async function chooseInstitution(db: Kysely<DB>, wanted: string | undefined): Promise<string> {
+  const institutions = await db.selectFrom('institution').select(['id', 'name']).orderBy('name').execute();
+  if (wanted !== undefined) {
+    const found = institutions.find((i) => i.id === wanted || i.name === wanted);
+    if (!found) throw new CliProblem(`--institution ${wanted}: ${tBoth('error.not-found')}`);
+    return found.id;
+  }
+  if (institutions.length === 0) throw new CliProblem(tBoth('cli.no-institution'));
+  if (institutions.length > 1) throw new CliProblem(`${tBoth('cli.report-institution')}\n${institutions.map((i) => `  ${i.id}  ${i.name}`).join('\n')}`);
+  return institutions[0]!.id;
+}
+
+async function chooseMunicipality(db: Kysely<DB>, institutionId: string, wanted: string): Promise<string> {
+  const municipalities = await db.selectFrom('municipality').select(['id', 'name']).where('institution_id', '=', institutionId).orderBy('name').execute();
+  const found = municipalities.find((m) => m.id === wanted || m.name.toLowerCase() === wanted.toLowerCase());
+  if (!found) throw new CliProblem(`--municipality ${wanted}: ${tBoth('v.unknown-municipality')}\n${municipalities.map((m) => `  ${m.id}  ${m.name}`).join('\n')}`);
+  return found.id;
 }
 
 async function withPrepared(work: (config: Config, prepared: Awaited<ReturnType<typeof prepare>>) => Promise<void>): Promise<void> {
@@ -123,6 +206,9 @@ function wholeNumber(value: string): number {
 /** A command that already said what is wrong and only needs to exit non-zero. */
 class CliFailure extends Error {}
 
+/** A plain problem with what was asked, printed as it is (no stack). */
+class CliProblem extends Error {}
+
 /** Runs the CLI; resolves to the exit code. Errors are printed plainly, without stacks, unless unexpected. */
 export async function runCli(argv: readonly string[], err: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<number> {
   try {
@@ -131,6 +217,14 @@ export async function runCli(argv: readonly string[], err: (line: string) => voi
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliFailure) return 1;
+    if (error instanceof CliProblem) {
+      err(error.message);
+      return 1;
+    }
+    if (error instanceof ReportRenderError) {
+      err(`${tBoth('rep.render-failed')}\n  ${error.message}`);
+      return 1;
+    }
     if (error instanceof StartupError) err(describeStartupError(error));
     else if (error instanceof AppError) err([translateBoth(error.message), ...error.details.map((d) => `  - ${d.path}: ${translateBoth(d.message)}`)].join('\n'));
     else err(`${tBoth('cli.error')}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

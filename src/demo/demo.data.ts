@@ -43,6 +43,11 @@ export const demoInstitution = {
   ] satisfies { name: string; groups: DemoGroup[] }[],
   /** Closed half-yearly rounds: two years. */
   closedRounds: 4,
+  /** Municipalities buying care, each for some locations; one gets a yearly period report. */
+  municipalities: [
+    { name: 'Gemeente Rivierstad', locations: ['Locatie Noord', 'Locatie Zuid'], reportEveryMonths: 12 },
+    { name: 'Gemeente Polderland', locations: ['Locatie Centrum'], reportEveryMonths: null },
+  ],
 } as const;
 
 /** Open answers, as young people might write them (invented). */

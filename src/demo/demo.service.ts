@@ -3,7 +3,7 @@ import type { DB } from '../db/schema';
 import { ConflictError } from '../errors';
 import { tBoth } from '../i18n/messages';
 import { insertImprovementAction } from '../improvement-actions/improvement-action.repository';
-import { firstInstitutionId, insertGroup, insertInstitution, insertLocation, listLocations } from '../organisation/organisation.repository';
+import { firstInstitutionId, insertGroup, insertInstitution, insertLocation, insertMunicipality, listLocations, replaceMunicipalityLocations } from '../organisation/organisation.repository';
 import type { Questionnaire } from '../questionnaires/questionnaire';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import { insertOpenAnswers, insertResponse } from '../responses/response.repository';
@@ -52,14 +52,22 @@ export async function loadDemo(
       await insertInstitution(trx, { id: institutionId, name: demoInstitution.name, cadence_months: 6, created_at: now.toISOString() });
     }
     const groupIds = new Map<string, string>();
+    const locationIds = new Map<string, string>();
     for (const location of demoInstitution.locations) {
       const locationId = randomId();
+      locationIds.set(location.name, locationId);
       await insertLocation(trx, { id: locationId, institution_id: institutionId, name: location.name });
       for (const group of location.groups) {
         const id = randomId();
         groupIds.set(group.name, id);
         await insertGroup(trx, { id, location_id: locationId, name: group.name, places: group.places, questionnaire_id: group.questionnaireId, active: 1 });
       }
+    }
+
+    for (const municipality of demoInstitution.municipalities) {
+      const id = randomId();
+      await insertMunicipality(trx, { id, institution_id: institutionId, name: municipality.name, report_every_months: municipality.reportEveryMonths });
+      await replaceMunicipalityLocations(trx, id, municipality.locations.map((name) => locationIds.get(name)!));
     }
 
     let responses = 0;

@@ -19,6 +19,7 @@ function navFor(user: CurrentUser | undefined): NavItem[] {
   if (user.role === 'administrator' || user.role === 'manager') {
     items.push({ href: '/organisation', label: 'nav.organisation' }, { href: '/rounds', label: 'nav.rounds' });
   }
+  items.push({ href: '/reports', label: 'nav.reports' });
   if (user.role === 'administrator') items.push({ href: '/users', label: 'nav.users' }, { href: '/audit', label: 'nav.audit' });
   items.push({ href: '/account', label: 'nav.account' });
   return items;

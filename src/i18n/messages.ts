@@ -1,6 +1,7 @@
 import type { Language } from '../config';
 import { validationMessages } from './validation.messages';
 import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
+import { reportMessages } from './report.messages';
 import { resultsMessages } from './results.messages';
 import { surveyMessages } from './survey.messages';
 
@@ -94,13 +95,14 @@ const coreMessages = {
   'error.not-found': { nl: 'Deze pagina bestaat niet.', en: 'This page does not exist.' },
   'error.validation': { nl: 'De invoer klopt niet.', en: 'The input is not valid.' },
   'error.conflict': { nl: 'Dit botst met wat er al is.', en: 'This conflicts with what is already there.' },
+  'error.unavailable': { nl: 'Dit lukt nu even niet. Probeer het later opnieuw.', en: 'This is not possible right now. Try again later.' },
   'error.internal': {
     nl: 'Er ging iets mis aan onze kant. Probeer het later opnieuw.',
     en: 'Something went wrong on our side. Please try again later.',
   },
 } as const;
 
-export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...resultsMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...resultsMessages, ...reportMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 

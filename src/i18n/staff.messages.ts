@@ -204,7 +204,7 @@ export const roundMessages = {
   'home.see-results': { nl: 'Bekijk de resultaten', en: 'See the results' },
   'home.results-of': { nl: 'Resultaten van {group}', en: 'Results of {group}' },
   'home.municipality': {
-    nl: 'Hier vindt u de rapportages die de instelling voor uw gemeente heeft gemaakt. Er zijn er nog geen.',
-    en: 'Here you find the reports the institution made for your municipality. There are none yet.',
+    nl: 'Onder Rapportages vindt u de rapportages die de instelling voor uw gemeente heeft gemaakt.',
+    en: 'Under Reports you find the reports the institution made for your municipality.',
   },
 } as const;

@@ -30,6 +30,7 @@ export const validationMessages = {
   'v.this-round-is-not-open': { nl: 'Deze ronde is niet open.', en: 'This round is not open.' },
   'v.this-round-is-not-planned': { nl: 'Deze ronde is niet gepland.', en: 'This round is not planned.' },
   'v.unknown-group': { nl: 'onbekende groep', en: 'unknown group' },
+  'v.unknown-municipality': { nl: 'onbekende gemeente', en: 'unknown municipality' },
   'v.unknown-location': { nl: 'onbekende locatie', en: 'unknown location' },
   'v.unknown-questionnaire': { nl: 'onbekende vragenlijst', en: 'unknown questionnaire' },
   'v.use-a-date-like-2026-10': { nl: 'gebruik een datum als 2026-10-01', en: 'use a date like 2026-10-01' },

@@ -83,12 +83,12 @@ export async function findMunicipality(db: Kysely<DB>, institutionId: string, id
   return db.selectFrom('municipality').selectAll().where('institution_id', '=', institutionId).where('id', '=', id).executeTakeFirst();
 }
 
-export async function insertMunicipality(db: Kysely<DB>, row: { id: string; institution_id: string; name: string }): Promise<void> {
+export async function insertMunicipality(db: Kysely<DB>, row: { id: string; institution_id: string; name: string; report_every_months?: number | null; report_language?: string }): Promise<void> {
   await db.insertInto('municipality').values(row).execute();
 }
 
-export async function updateMunicipalityName(db: Kysely<DB>, id: string, name: string): Promise<void> {
-  await db.updateTable('municipality').set({ name }).where('id', '=', id).execute();
+export async function updateMunicipality(db: Kysely<DB>, id: string, values: { name: string; report_every_months: number | null; report_language: string }): Promise<void> {
+  await db.updateTable('municipality').set(values).where('id', '=', id).execute();
 }
 
 export async function replaceMunicipalityLocations(db: Kysely<DB>, municipalityId: string, locationIds: readonly string[]): Promise<void> {

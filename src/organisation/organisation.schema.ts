@@ -18,7 +18,13 @@ export const groupForm = z.object({
   active: checkbox,
 });
 
-export const municipalityForm = z.object({ name, locationIds: idList });
+/** A municipality, the locations of its contract, and when its period report is made by itself. */
+export const municipalityForm = z.object({
+  name,
+  locationIds: idList,
+  reportEveryMonths: z.preprocess((v) => (v === '' || v === undefined ? null : v), z.coerce.number().pipe(z.union([z.literal(6), z.literal(12)])).nullable()),
+  reportLanguage: z.preprocess((v) => (v === '' || v === undefined ? 'nl' : v), z.enum(['nl', 'en'])),
+});
 
 const helpResource = z.object({
   name: z.string().trim().max(120),

@@ -29,7 +29,7 @@ export class NoInstitution extends AppError {
   }
 }
 
-export function institutionOf(user: CurrentUser): string {
+export function institutionOf(user: Pick<CurrentUser, 'institutionId'>): string {
   if (!user.institutionId) throw new NoInstitution();
   return user.institutionId;
 }
@@ -50,6 +50,8 @@ export async function organisationOverview(db: Kysely<DB>, user: CurrentUser) {
       id: m.id,
       name: m.name,
       locationIds: coverage.filter((c) => c.municipality_id === m.id).map((c) => c.location_id),
+      reportEveryMonths: m.report_every_months === null ? '' : String(m.report_every_months),
+      reportLanguage: m.report_language,
     })),
   };
 }
@@ -127,10 +129,10 @@ export async function saveMunicipality(db: Kysely<DB>, user: CurrentUser, id: st
     let municipalityId = id;
     if (municipalityId) {
       if (!existing.some((m) => m.id === municipalityId)) throw new NotFoundError();
-      await repo.updateMunicipalityName(trx, municipalityId, form.name);
+      await repo.updateMunicipality(trx, municipalityId, { name: form.name, report_every_months: form.reportEveryMonths, report_language: form.reportLanguage });
     } else {
       municipalityId = randomId();
-      await repo.insertMunicipality(trx, { id: municipalityId, institution_id: institutionId, name: form.name });
+      await repo.insertMunicipality(trx, { id: municipalityId, institution_id: institutionId, name: form.name, report_every_months: form.reportEveryMonths, report_language: form.reportLanguage });
     }
     await repo.replaceMunicipalityLocations(trx, municipalityId, [...new Set(form.locationIds)]);
     return municipalityId;

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export interface InstitutionTable {
   id: string;
@@ -17,6 +17,9 @@ export interface MunicipalityTable {
   id: string;
   institution_id: string;
   name: string;
+  /** The period-report schedule: every 6 or 12 months (calendar half-years or years), or none. */
+  report_every_months: number | null;
+  report_language: Generated<string>;
 }
 
 export interface MunicipalityLocationTable {

@@ -17,6 +17,11 @@ export interface ReportTable {
   pdf_base64: string;
   json: string;
   csv: string;
+  title: string;
+  /** A group report's round. */
+  round_id: string | null;
+  /** Set on reports the server made by itself; unique, so none is made twice. */
+  automatic_key: string | null;
 }
 
 export type ReportRow = Selectable<ReportTable>;

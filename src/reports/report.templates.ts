@@ -13,7 +13,7 @@ import { embeddedFontCss } from './pdf-renderer';
  * JSON through `scriptJson`, a CSS string through `cssString`), never for user text.
  */
 export interface ReportTemplates {
-  render(name: 'group-report', context: { lang: Language; title: string; footer: string } & Record<string, unknown>): string;
+  render(name: 'group-report' | 'period-report', context: { lang: Language; title: string; footer: string } & Record<string, unknown>): string;
 }
 
 export function createReportTemplates(dir: string = paths.reports): ReportTemplates {

@@ -100,6 +100,23 @@ export function smallMultiple(group: OverviewGroup, instrument: Instrument, lang
 }
 
 /**
+ * Every scale over some rounds, one line each: a group's or a location's trend in a period
+ * report (the intervals are in the table beside it; bands for five lines would hide the lines).
+ */
+export function scalesTrendChart(instrument: Instrument, rounds: readonly { readonly period: string; readonly scales: readonly { readonly scaleId: string; readonly figure?: Figure }[] }[], lang: Language): ChartConfig {
+  const datasets = instrument.scales.map((s, i) => ({
+    label: localized(s.name, lang),
+    data: rounds.map((r) => cellOf(r, s.id)?.mean ?? null),
+    borderColor: scaleColour(i),
+    backgroundColor: scaleColour(i),
+    borderWidth: 2,
+    pointRadius: 3,
+    spanGaps: false,
+  }));
+  return { type: 'line', data: { labels: rounds.map((r) => r.period), datasets }, options: baseOptions(lang, instrument, { plugins: { legend: { position: 'right', labels: { boxWidth: 12 } } } }) };
+}
+
+/**
  * JSON that is safe inside `<script type="application/json">`: `<`, `>` and `&` as \u escapes, so
  * a name such as `</script><script>…` stays text. The only way charts reach a page.
  */

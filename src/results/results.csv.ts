@@ -1,5 +1,6 @@
 import type { Language } from '../config';
 import { localized } from './charts';
+import type { PeriodResults } from './period.service';
 import type { Aggregate, Figure, GroupTrend, Instrument, Overview, ScaleCell } from './results.service';
 
 /**
@@ -84,4 +85,30 @@ export function overviewCsv(overview: Overview, lang: Language): string {
 
 function note(cell: ScaleCell): string | undefined {
   return cell.hidden;
+}
+
+/** A period report's figures: per round and scale, the report's scope, each location and each group. */
+export function periodCsv(result: PeriodResults, lang: Language): string {
+  const header = ['period', 'questionnaire', 'level', 'location', 'group', 'responses', 'places', 'response_rate', 'scale_id', 'scale', ...FIGURE_COLUMNS, 'alpha', 'groups_included', 'groups_left_out', 'note'];
+  const rows: Cell[][] = [];
+  const scope = result.municipality ? 'contract' : 'institution';
+  for (const section of result.sections) {
+    const { instrument } = section;
+    const q = instrument.questionnaireId;
+    const aggregateRows = (level: string, location: string | undefined, aggregate: Aggregate) => {
+      for (const cell of aggregate.scales) {
+        rows.push([aggregate.period, q, level, location, undefined, undefined, undefined, undefined, cell.scaleId, scaleName(instrument, cell.scaleId, lang), ...figureCells(cell.figure), undefined, cell.groups, cell.leftOut, undefined]);
+      }
+    };
+    for (const aggregate of section.scope) aggregateRows(scope, undefined, aggregate);
+    for (const location of section.locations) for (const aggregate of location.rounds) aggregateRows('location', location.name, aggregate);
+    for (const group of section.groups) {
+      for (const round of group.rounds) {
+        for (const cell of round.scales) {
+          rows.push([round.period, q, 'group', group.locationName, group.name, round.responses, round.places, round.responseRate, cell.scaleId, scaleName(instrument, cell.scaleId, lang), ...figureCells(cell.figure), cell.alpha, undefined, undefined, note(cell)]);
+        }
+      }
+    }
+  }
+  return toCsv(header, rows);
 }

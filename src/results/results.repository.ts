@@ -229,3 +229,18 @@ export async function measuredGroups(db: Kysely<DB>, institutionId: string, k: n
   const rows = await query.groupBy(['gr.round_id', 'gr.questionnaire_id', 'g.location_id']).execute();
   return rows.map((r) => ({ ...r, groups: Number(r.groups), shown: Number(r.shown) }));
 }
+
+/** The improvement actions of some groups in some rounds: a period report's list. */
+export async function actionRowsOf(db: Kysely<DB>, institutionId: string, groupIds: readonly string[], roundIds: readonly string[]) {
+  if (groupIds.length === 0 || roundIds.length === 0) return [];
+  return db
+    .selectFrom('improvement_action as a')
+    .innerJoin('round as r', 'r.id', 'a.round_id')
+    .select(['a.id', 'a.group_id as groupId', 'a.round_id as roundId', 'a.text'])
+    .where('r.institution_id', '=', institutionId)
+    .where('a.group_id', 'in', [...groupIds])
+    .where('a.round_id', 'in', [...roundIds])
+    .orderBy('a.created_at')
+    .orderBy('a.id')
+    .execute();
+}

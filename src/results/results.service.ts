@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { Forbidden } from '../auth/auth.middleware';
-import type { CurrentUser } from '../auth/current-user';
+import type { Viewer } from '../auth/current-user';
 import { ownGroupIds } from '../auth/user.service';
 import type { DB } from '../db/schema';
 import { NotFoundError } from '../errors';
@@ -209,7 +209,7 @@ const STAND_OUT = 3;
  * The groups whose results this staff member may see (a group leader: their own), with location;
  * municipality viewers see reports only.
  */
-async function visibleGroups(ctx: ResultsContext, user: CurrentUser) {
+export async function visibleGroups(ctx: ResultsContext, user: Viewer) {
   const institutionId = institutionOf(user);
   if (user.role === 'municipality_viewer') throw new Forbidden();
   const groups = await repo.groupsOf(ctx.db, institutionId);
@@ -219,11 +219,11 @@ async function visibleGroups(ctx: ResultsContext, user: CurrentUser) {
 }
 
 /** The groups a staff member can open results of: the group leader's list at /results. */
-export async function resultGroups(ctx: ResultsContext, user: CurrentUser) {
+export async function resultGroups(ctx: ResultsContext, user: Viewer) {
   return (await visibleGroups(ctx, user)).groups;
 }
 
-async function prepare(ctx: ResultsContext) {
+export async function prepare(ctx: ResultsContext) {
   await summarizeClosedRounds(ctx.db, ctx.questionnaires, ctx.logger);
 }
 
@@ -233,7 +233,7 @@ async function prepare(ctx: ResultsContext) {
  * round — since scores of different instruments (a 3-point children's scale, a 5-point one) do
  * not compare.
  */
-export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId: string, roundId?: string): Promise<GroupTrend> {
+export async function groupTrend(ctx: ResultsContext, user: Viewer, groupId: string, roundId?: string): Promise<GroupTrend> {
   await prepare(ctx);
   const { institutionId, groups, own } = await visibleGroups(ctx, user);
   const group = groups.find((g) => g.id === groupId);
@@ -254,7 +254,7 @@ export async function groupTrend(ctx: ResultsContext, user: CurrentUser, groupId
 }
 
 /** One closed round of a group in detail: the group page below the trend. */
-export async function groupRoundDetail(ctx: ResultsContext, user: CurrentUser, groupId: string, roundId?: string): Promise<GroupRoundDetail | GroupTrend> {
+export async function groupRoundDetail(ctx: ResultsContext, user: Viewer, groupId: string, roundId?: string): Promise<GroupRoundDetail | GroupTrend> {
   const trend = await groupTrend(ctx, user, groupId, roundId);
   const index = roundId === undefined ? trend.rounds.length - 1 : trend.rounds.findIndex((r) => r.roundId === roundId);
   const round = trend.rounds[index];
@@ -301,7 +301,7 @@ export function isDetail(result: GroupRoundDetail | GroupTrend): result is Group
 }
 
 /** The manager's overview: every location and group in one closed round, per questionnaire. */
-export async function overview(ctx: ResultsContext, user: CurrentUser, filter: OverviewFilter = {}): Promise<Overview> {
+export async function overview(ctx: ResultsContext, user: Viewer, filter: OverviewFilter = {}): Promise<Overview> {
   if (user.role !== 'administrator' && user.role !== 'manager') throw new Forbidden();
   await prepare(ctx);
   const { institutionId, groups } = await visibleGroups(ctx, user);
@@ -368,7 +368,7 @@ export async function overview(ctx: ResultsContext, user: CurrentUser, filter: O
 }
 
 /** The institution's figures per closed round and questionnaire (only groups that meet k). */
-export async function institutionTrend(ctx: ResultsContext, user: CurrentUser): Promise<{ k: number; instruments: readonly { instrument: Instrument; rounds: readonly Aggregate[] }[] }> {
+export async function institutionTrend(ctx: ResultsContext, user: Viewer): Promise<{ k: number; instruments: readonly { instrument: Instrument; rounds: readonly Aggregate[] }[] }> {
   if (user.role !== 'administrator' && user.role !== 'manager') throw new Forbidden();
   await prepare(ctx);
   const institutionId = institutionOf(user);
@@ -382,7 +382,7 @@ export async function institutionTrend(ctx: ResultsContext, user: CurrentUser): 
   return { k: ctx.k, instruments };
 }
 
-// ——— Building blocks ———
+// ——— Building blocks (shared with period.service.ts) ———
 
 /**
  * A group leader sees their own groups' figures; an institution figure made of their groups and a
@@ -410,7 +410,7 @@ function groupInfo(g: { id: string; name: string; locationId: string; locationNa
   return { id: g.id, name: g.name, locationId: g.locationId, locationName: g.locationName, questionnaireId: g.questionnaireId };
 }
 
-function instrumentFor(ctx: ResultsContext, questionnaireId: string, version?: number): Instrument | undefined {
+export function instrumentFor(ctx: ResultsContext, questionnaireId: string, version?: number): Instrument | undefined {
   const q = (version === undefined ? undefined : ctx.questionnaires.get(questionnaireId, version)) ?? ctx.questionnaires.latest(questionnaireId);
   if (!q) return undefined;
   const scales: ScaleInfo[] = q.scales.map((s) => ({ id: s.id, name: s.name, description: s.description, higherIsBetter: s.higherIsBetter, isTotal: false }));
@@ -425,7 +425,7 @@ function figureOf(m: Moments): Figure | undefined {
 }
 
 /** Each round of one group, with figures only where k is met, and the change against the round before. */
-function groupRoundsWithChange(k: number, instrument: Instrument | undefined, rows: readonly repo.GroupRoundRow[], scales: ScaleIndex): GroupRound[] {
+export function groupRoundsWithChange(k: number, instrument: Instrument | undefined, rows: readonly repo.GroupRoundRow[], scales: ScaleIndex): GroupRound[] {
   const result: GroupRound[] = [];
   let previous: { round: GroupRound; moments: Map<string, Moments> } | undefined;
   for (const row of rows) {
@@ -463,17 +463,17 @@ function groupRoundsWithChange(k: number, instrument: Instrument | undefined, ro
   return result;
 }
 
-type ScaleIndex = ReadonlyMap<string, repo.ScaleRow>;
+export type ScaleIndex = ReadonlyMap<string, repo.ScaleRow>;
 
 function scaleKey(roundId: string, groupId: string, scaleId: string): string {
   return `${roundId}/${groupId}/${scaleId}`;
 }
 
-function indexScales(rows: readonly repo.ScaleRow[]): ScaleIndex {
+export function indexScales(rows: readonly repo.ScaleRow[]): ScaleIndex {
   return new Map(rows.map((r) => [scaleKey(r.roundId, r.groupId, r.scaleId), r]));
 }
 
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+export function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
   const groups = new Map<string, T[]>();
   for (const item of items) {
     const k = key(item);
@@ -498,14 +498,14 @@ function changeBetween(before: Moments, after: Moments, from: GroupRound, higher
  * Location and institution figures from SQL sums of the groups that meet k, with the count of
  * groups measured in the same scope, so "left out" is always stated.
  */
-async function aggregatesFor(ctx: ResultsContext, institutionId: string, roundIds?: readonly string[], questionnaireId?: string) {
+export async function aggregatesFor(ctx: ResultsContext, institutionId: string, roundIds?: readonly string[], questionnaireId?: string) {
   const [sums, measured] = await Promise.all([
     repo.aggregateRows(ctx.db, institutionId, ctx.k, { roundIds, questionnaireId }),
     repo.measuredGroups(ctx.db, institutionId, ctx.k, { roundIds, questionnaireId }),
   ]);
-  const build = (roundId: string, period: string, questionnaireId: string, instrument: Instrument, locationId?: string): Aggregate => {
+  const build = (roundId: string, period: string, questionnaireId: string, instrument: Instrument, locationIds?: ReadonlySet<string>): Aggregate => {
     const inScope = <T extends { roundId: string; questionnaireId: string; locationId: string }>(r: T) =>
-      r.roundId === roundId && r.questionnaireId === questionnaireId && (locationId === undefined || r.locationId === locationId);
+      r.roundId === roundId && r.questionnaireId === questionnaireId && (locationIds === undefined || locationIds.has(r.locationId));
     const scope = measured.filter(inScope);
     const groupsMeasured = scope.reduce((n, r) => n + r.groups, 0);
     const groupsShown = scope.reduce((n, r) => n + r.shown, 0);
@@ -526,7 +526,9 @@ async function aggregatesFor(ctx: ResultsContext, institutionId: string, roundId
     questionnaireIds: [...new Set(measured.map((r) => r.questionnaireId))].sort(),
     institution: (roundId: string, period: string, questionnaireId: string, instrument: Instrument | undefined) =>
       instrument && measured.some((r) => r.roundId === roundId && r.questionnaireId === questionnaireId) ? build(roundId, period, questionnaireId, instrument) : undefined,
-    location: (roundId: string, period: string, questionnaireId: string, locationId: string, instrument: Instrument) => build(roundId, period, questionnaireId, instrument, locationId),
+    location: (roundId: string, period: string, questionnaireId: string, locationId: string, instrument: Instrument) => build(roundId, period, questionnaireId, instrument, new Set([locationId])),
+    /** Several locations together: the locations of one municipality's contract. */
+    locations: (roundId: string, period: string, questionnaireId: string, locationIds: ReadonlySet<string>, instrument: Instrument) => build(roundId, period, questionnaireId, instrument, locationIds),
   };
 }
 

@@ -28,7 +28,7 @@ export function formatPercent(lang: Language, share: number): string {
   return formatter(lang, { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
-function figureText(lang: Language, figure: Figure | undefined) {
+export function figureText(lang: Language, figure: Figure | undefined) {
   if (!figure) return undefined;
   return {
     mean: formatNumber(lang, figure.mean),
@@ -39,7 +39,7 @@ function figureText(lang: Language, figure: Figure | undefined) {
   };
 }
 
-function hiddenText(lang: Language, k: number, cell: { hidden?: ScaleCell['hidden'] } | undefined): string | undefined {
+export function hiddenText(lang: Language, k: number, cell: { hidden?: ScaleCell['hidden'] } | undefined): string | undefined {
   if (!cell?.hidden) return undefined;
   return t(lang, cell.hidden === 'too-few-responses' ? 'res.too-few-responses' : 'res.too-few-answers', { k });
 }
@@ -69,23 +69,23 @@ function aggregateText(lang: Language, cell: AggregateCell | undefined) {
 }
 
 /** "3 groups" or "2 of 3 groups; 1 left out": how many groups a location or institution figure holds. */
-function aggregateNote(lang: Language, aggregate: Aggregate): string {
+export function aggregateNote(lang: Language, aggregate: Aggregate): string {
   return groupsNote(lang, aggregate.groupsShown, aggregate.groupsMeasured - aggregate.groupsShown, 'responses');
 }
 
 /** Left out of a location or the institution: for too few responses, or (on one scale) too few answers. */
-function groupsNote(lang: Language, counted: number, left: number, why: 'responses' | 'answers'): string {
+export function groupsNote(lang: Language, counted: number, left: number, why: 'responses' | 'answers'): string {
   const text = t(lang, counted === 1 ? 'res.one-group' : 'res.groups', { count: counted });
   if (left === 0) return text;
   const key = why === 'responses' ? (left === 1 ? 'res.one-left-out' : 'res.left-out') : left === 1 ? 'res.one-left-out-answers' : 'res.left-out-answers';
   return `${text}; ${t(lang, key, { count: left })}`;
 }
 
-function responseText(lang: Language, round: GroupRound) {
+export function responseText(lang: Language, round: GroupRound) {
   return t(lang, 'res.responses-of-places', { responses: round.responses, places: round.places, rate: formatPercent(lang, round.responseRate) });
 }
 
-function scaleHeader(lang: Language, scale: ScaleInfo, index: number) {
+export function scaleHeader(lang: Language, scale: ScaleInfo, index: number) {
   return {
     id: scale.id,
     name: localized(scale.name, lang),

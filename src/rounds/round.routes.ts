@@ -9,6 +9,7 @@ import { parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
+import type { ReportScheduler } from '../reports/report.scheduler';
 import { summarizeClosedRounds } from '../results/round-summary';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
@@ -22,6 +23,7 @@ interface Deps {
   readonly questionnaires: QuestionnaireCatalog;
   readonly secret: Buffer;
   readonly logger?: Logger;
+  readonly reportScheduler?: Pick<ReportScheduler, 'kick'>;
 }
 
 const MANAGERS = ['administrator', 'manager'] as const;
@@ -76,6 +78,8 @@ export function roundRoutes(deps: Deps): Router {
       await closeRoundNow(deps.db, deps.clock, res.locals.user!, String(req.params['id']));
       // Summarised now, while the manager waits for this page, rather than on the first results view.
       await summarizeClosedRounds(deps.db, deps.questionnaires, deps.logger);
+      // The groups' reports are made in the background: the page does not wait for Chromium.
+      deps.reportScheduler?.kick();
       res.redirect(303, '/rounds?saved');
     });
   });
