@@ -52,7 +52,7 @@ describe('the group report', () => {
   const group = (name: string) => groups.find((g) => g.name === name)!.id;
 
   it('prints the results service’s figures for every scale and round, with title, author and subject', async () => {
-    const report = await renderGroupReport(deps, user, group('De Linde'), latestRound, 'nl', 'Stichting De Vaart');
+    const report = await renderGroupReport(deps, user, group('De Linde'), latestRound, 'nl');
     const { text, info } = pdfText(report.pdf);
     const detail = await groupRoundDetail(deps.results, user, group('De Linde'), latestRound);
     if (!isDetail(detail)) throw new Error('no detail');
@@ -66,7 +66,7 @@ describe('the group report', () => {
     }
     expect(flat).toContain('Leefklimaat De Linde, 2026-H2');
     expect(info).toMatch(/^Title:\s+Leefklimaat De Linde, 2026-H2$/m);
-    expect(info).toMatch(/^Author:\s+Stichting De Vaart$/m);
+    expect(info).toMatch(/^Author:\s+Stichting De Vaart \(demo\)$/m);
     expect(info).toMatch(/^Subject:\s+Groepsrapport leefklimaat$/m);
     expect(info).toMatch(/^Tagged:\s+yes$/m);
     expect(Number(/^Pages:\s+(\d+)$/m.exec(info)![1])).toBeGreaterThanOrEqual(3);
@@ -76,7 +76,7 @@ describe('the group report', () => {
   }, 60_000);
 
   it('a round below k shows the notice and none of its values', async () => {
-    const report = await renderGroupReport(deps, user, group('De Zonnebloem'), latestRound, 'nl', 'Stichting De Vaart');
+    const report = await renderGroupReport(deps, user, group('De Zonnebloem'), latestRound, 'nl');
     const flat = pdfText(report.pdf).text.replace(/\s+/g, ' ');
     expect(flat).toContain('Te weinig reacties om resultaten te tonen (minder dan 5).');
     // In every scale's table the hidden round's row holds the notice where its values would be,
@@ -92,20 +92,24 @@ describe('the group report', () => {
     const payload = '<script>alert(1)</script><b>vet</b>';
     await ctx.db.updateTable('living_group').set({ name: `De Linde ${payload}` }).where('id', '=', group('De Linde')).execute();
     await insertImprovementAction(ctx.db, { id: randomId(), round_id: latestRound, group_id: group('De Linde'), text: `Actie ${payload}`, created_by: null, created_at: '2026-11-22T10:00:00Z', updated_at: '2026-11-22T10:00:00Z' });
+    const institution = await ctx.db.selectFrom('institution').select('name').where('id', '=', user.institutionId!).executeTakeFirstOrThrow();
+    await ctx.db.updateTable('institution').set({ name: 'Stichting <i>De Vaart</i>' }).where('id', '=', user.institutionId!).execute();
     try {
-      const report = await renderGroupReport(deps, user, group('De Linde'), latestRound, 'nl', 'Stichting <i>De Vaart</i>');
+      const report = await renderGroupReport(deps, user, group('De Linde'), latestRound, 'nl');
       const flat = pdfText(report.pdf).text.replace(/\s+/g, ' ');
       expect(flat).toContain(`De Linde ${payload}`);
       expect(flat).toContain(`Actie ${payload}`);
       expect(flat).toContain('Stichting <i>De Vaart</i>');
     } finally {
       await ctx.db.updateTable('living_group').set({ name: 'De Linde' }).where('id', '=', group('De Linde')).execute();
+      await ctx.db.updateTable('institution').set({ name: institution.name }).where('id', '=', user.institutionId!).execute();
     }
   }, 60_000);
 
   it('is archived with its SHA-256 and companions that hold no open answers', async () => {
-    const report = await renderGroupReport(deps, user, group('De Haven'), latestRound, 'nl', 'Stichting De Vaart');
-    const id = await archiveReport(ctx.db, ctx.clock, report, { institutionId: user.institutionId!, kind: 'group', periodFrom: '2026-H2', periodTo: '2026-H2', audience: 'team', groupId: group('De Haven'), language: 'nl', generatedBy: user.id });
+    const report = await renderGroupReport(deps, user, group('De Haven'), latestRound, 'nl');
+    const id = await archiveReport(ctx.db, ctx.clock, report, { institutionId: user.institutionId!, kind: 'group', periodFrom: '2026-H2', periodTo: '2026-H2', audience: 'team', groupId: group('De Haven'), lang: 'nl', generatedBy: user.id });
+    if (!id) throw new Error('not archived');
     const row = await ctx.db.selectFrom('report').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     const pdf = Buffer.from(row.pdf_base64, 'base64');
     expect(row.sha256).toBe(createHash('sha256').update(pdf).digest('hex'));

@@ -89,6 +89,10 @@ const MATRIX: Record<string, string> = {
   'POST /groups/:id/actions': staff,
   'POST /groups/:id/actions/:actionId': staff,
   'GET /static/vendor/chart.js': everyone,
+  // Reports (SPEC §6): everyone signed in has an archive (what is in it depends on the role).
+  'GET /reports': signedIn,
+  'GET /reports/:id/:format': signedIn,
+  'POST /reports/period': managers,
 };
 
 interface Layer {
@@ -139,6 +143,7 @@ describe('the role × route matrix', () => {
       .replace('/talk-requests/:id', '/talk-requests/no-such-request')
       .replace(':sheetId', 'no-such-sheet')
       .replace(':actionId', 'no-such-action')
+      .replace('/reports/:id/:format', '/reports/no-such-report/pdf')
       .replace(':token', 'no-such-token');
 
   // Logout last: it ends the session the other cases share.
