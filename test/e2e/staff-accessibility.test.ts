@@ -3,7 +3,8 @@ import type { Role } from '../../src/auth/auth.table';
 import { insertUser, replaceUserGroups } from '../../src/auth/user.repository';
 import { launchChromium } from '../../src/browser/chromium';
 import { loadDemo } from '../../src/demo/demo.service';
-import { insertMunicipality, listGroups, listLocations, listMunicipalities, replaceMunicipalityLocations } from '../../src/organisation/organisation.repository';
+import { listGroups, listLocations, listMunicipalities } from '../../src/organisation/organisation.repository';
+import { archiveReport } from '../../src/reports/report.service';
 import { listRounds } from '../../src/rounds/round.repository';
 import { runSchedule } from '../../src/rounds/round.service';
 import { randomId } from '../../src/system';
@@ -124,6 +125,19 @@ const cases: PageCase[] = [
       await page.waitForSelector('#new-action[aria-invalid="true"]');
     },
   },
+  { name: 'report archive (manager)', role: 'manager', path: () => '/reports' },
+  { name: 'report archive (group leader)', role: 'group_leader', path: () => '/reports' },
+  { name: 'report archive (municipality viewer)', role: 'municipality_viewer', path: () => '/reports' },
+  {
+    name: 'period report form sent with errors',
+    role: 'manager',
+    path: () => '/reports',
+    act: async (page) => {
+      await page.$eval('#f-to', (el) => ((el as HTMLInputElement).value = '2020-01-01'));
+      await submit(page, 'form[action="/reports/period"] button[type="submit"]');
+      await page.waitForSelector('[aria-invalid="true"]');
+    },
+  },
   { name: 'users', role: 'administrator', path: () => '/users' },
   { name: 'new user', role: 'administrator', path: () => '/users/new' },
   { name: 'edit user', role: 'administrator', path: (ids) => `/users/${ids.groupLeaderId}` },
@@ -141,6 +155,8 @@ const cases: PageCase[] = [
   { name: 'results overview', lang: 'en', role: 'manager', path: () => '/results', act: chartsDrawn },
   { name: 'group results', lang: 'en', role: 'group_leader', path: (ids) => `/groups/${ids.groupId}/results`, act: chartsDrawn },
   { name: 'new user', lang: 'en', role: 'administrator', path: () => '/users/new' },
+  { name: 'report archive (manager)', lang: 'en', role: 'manager', path: () => '/reports' },
+  { name: 'report archive (municipality viewer)', viewport: 'tablet', role: 'municipality_viewer', path: () => '/reports' },
   // The same pages at a tablet's width, where the header and the forms wrap.
   ...staffRoles.map((role): PageCase => ({ name: `staff home (${role})`, viewport: 'tablet', role, path: () => '/staff' })),
   { name: 'rounds', viewport: 'tablet', role: 'administrator', path: () => '/rounds' },
@@ -171,10 +187,19 @@ describe('staff pages have no axe-core violations in Chromium', () => {
 
     const locations = await listLocations(ctx.db, demo.institutionId);
     const groups = await listGroups(ctx.db, demo.institutionId);
-    const municipalityId = randomId();
-    await insertMunicipality(ctx.db, { id: municipalityId, institution_id: demo.institutionId, name: 'Gemeente Rivierstad' });
-    await replaceMunicipalityLocations(ctx.db, municipalityId, [locations[0]!.id, locations[1]!.id]);
-    expect(await listMunicipalities(ctx.db, demo.institutionId)).toHaveLength(1);
+    // The demo's municipalities: Rivierstad (two locations, a yearly report) and Polderland.
+    const municipalities = await listMunicipalities(ctx.db, demo.institutionId);
+    const municipalityId = municipalities.find((m) => m.name === 'Gemeente Rivierstad')!.id;
+    // Archived reports for the archive page's list (the files' contents do not matter here).
+    for (const [kind, about] of [
+      ['period', { audience: 'municipality', municipalityId }],
+      ['period', { audience: 'institution' }],
+      ['group', { audience: 'team', groupId: groups[0]!.id }],
+    ] as const) {
+      await archiveReport(ctx.db, ctx.clock, { title: `Leefklimaat <${kind}> rapport`, pdf: Buffer.from('%PDF-1.7'), json: '{}', csv: '' }, {
+        institutionId: demo.institutionId, kind, periodFrom: '2026-01-01', periodTo: '2026-12-31', lang: 'nl', generatedBy: 'system', ...about,
+      });
+    }
 
     const names: Record<Role, string> = {
       administrator: 'Anna de Vries',
