@@ -121,7 +121,7 @@ export function reportRoutes(deps: Deps): Router {
   router.get('/reports/:id/:format', requireRole(...ALL_ROLES), async (req, res) => {
     const format = z.enum(['pdf', 'json', 'csv']).safeParse(req.params['format']);
     if (!format.success) throw formProblems({ format: 'pdf, json, csv' }, 'res.bad-address');
-    const { report, body } = await downloadReport(deps.db, deps.clock, res.locals.user!, String(req.params['id']), format.data);
+    const { report, body } = await downloadReport(deps.db, deps.clock, res.locals.user!, String(req.params['id']), format.data, { onlyHeaders: req.method === 'HEAD' });
     const { type, ext } = FORMATS[format.data];
     const name = `leefklimaat-${report.kind}-${report.period_from}-${report.period_to}-${report.id.slice(0, 8)}.${ext}`.replace(/[^A-Za-z0-9._-]/g, '_');
     res.set('Content-Disposition', `attachment; filename="${name}"`);

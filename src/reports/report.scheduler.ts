@@ -27,6 +27,8 @@ export interface AutomaticReportsResult {
 
 export class ReportScheduler {
   #running: Promise<AutomaticReportsResult> | undefined;
+  /** Asked again while a run was busy (a round closed meanwhile): run once more after it. */
+  #again = false;
 
   constructor(
     private readonly deps: ReportDeps,
@@ -34,9 +36,24 @@ export class ReportScheduler {
     private readonly logger?: Logger,
   ) {}
 
-  /** Makes whatever automatic report is due; one run at a time. */
+  /**
+   * Makes whatever automatic report is due; one run at a time. A call during a run makes that run
+   * look once more when it is done, since it may have been made for a round closed meanwhile.
+   */
   run(): Promise<AutomaticReportsResult> {
-    this.#running ??= makeDueReports(this.deps, this.language, this.logger).finally(() => (this.#running = undefined));
+    if (this.#running) {
+      this.#again = true;
+      return this.#running;
+    }
+    this.#running = (async () => {
+      let total: AutomaticReportsResult = { group: 0, period: 0, failed: 0 };
+      do {
+        this.#again = false;
+        const done = await makeDueReports(this.deps, this.language, this.logger);
+        total = { group: total.group + done.group, period: total.period + done.period, failed: total.failed + done.failed };
+      } while (this.#again);
+      return total;
+    })().finally(() => (this.#running = undefined));
     return this.#running;
   }
 

@@ -210,10 +210,11 @@ export async function listReports(db: Kysely<DB>, user: CurrentUser) {
 export type ReportFormat = 'pdf' | 'json' | 'csv';
 
 /** One archived file, exactly as it was made; each download is in the audit log. */
-export async function downloadReport(db: Kysely<DB>, clock: Clock, user: CurrentUser, id: string, format: ReportFormat) {
+export async function downloadReport(db: Kysely<DB>, clock: Clock, user: CurrentUser, id: string, format: ReportFormat, options: { onlyHeaders?: boolean } = {}) {
   const report = await repo.findReport(db, await archiveScope(db, user), id);
   if (!report) throw new NotFoundError();
-  await audit(db, clock, { actorId: user.id, action: 'report-downloaded', subject: id, details: { format, kind: report.kind } });
+  // A HEAD request sends no report: nothing was downloaded.
+  if (!options.onlyHeaders) await audit(db, clock, { actorId: user.id, action: 'report-downloaded', subject: id, details: { format, kind: report.kind } });
   const body = format === 'pdf' ? Buffer.from(report.pdf_base64, 'base64') : format === 'json' ? report.json : report.csv;
   return { report, body };
 }
