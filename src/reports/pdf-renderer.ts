@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PDFDocument } from 'pdf-lib';
+import { ParseSpeeds, PDFDocument } from 'pdf-lib';
 import type { Browser, Page } from 'puppeteer';
 import { launchChromium } from '../browser/chromium';
 import { paths } from '../paths';
@@ -67,7 +67,7 @@ export function embeddedFontCss(): string {
 const PRINT_CHARTS = `window.leefklimaatCharts = ${JSON.stringify({
   fontFamily: '"Report Sans", sans-serif',
   fontSize: 11,
-  options: { animation: false, responsive: false, devicePixelRatio: 2 },
+  options: { animation: false, responsive: false, devicePixelRatio: 1.5 },
 })};`;
 
 export class PdfRenderer {
@@ -150,7 +150,9 @@ export class PdfRenderer {
 
 /** Title, author, subject and language in the PDF itself; Chromium only takes the title from `<title>`. */
 async function withMetadata(pdf: Uint8Array, meta: PdfMetadata): Promise<Buffer> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  // Parsed and written in one go: pdf-lib otherwise yields to the event loop every 100 objects,
+  // which made this step ~160 ms of a period report.
+  const doc = await PDFDocument.load(pdf, { updateMetadata: false, parseSpeed: ParseSpeeds.Fastest });
   doc.setTitle(meta.title, { showInWindowTitleBar: true });
   doc.setAuthor(meta.author);
   doc.setSubject(meta.subject);
@@ -160,5 +162,5 @@ async function withMetadata(pdf: Uint8Array, meta: PdfMetadata): Promise<Buffer>
   doc.setProducer('Leefklimaat (Chromium, pdf-lib)');
   doc.setCreationDate(meta.createdAt);
   doc.setModificationDate(meta.createdAt);
-  return Buffer.from(await doc.save());
+  return Buffer.from(await doc.save({ objectsPerTick: Infinity }));
 }
