@@ -67,5 +67,7 @@ export function registerViewHelpers(hbs: typeof Handlebars): void {
   hbs.registerHelper('ifElse', (cond: unknown, a: unknown, b: unknown) => (cond ? a : b));
   hbs.registerHelper('isNumber', (n: unknown) => typeof n === 'number');
   hbs.registerHelper('inc', (n: unknown) => Number(n) + 1);
+  // `{{#if}}` counts an empty object as true: a form shown without problems passes `errors: {}`.
+  hbs.registerHelper('hasEntries', (o: unknown) => typeof o === 'object' && o !== null && Object.keys(o).length > 0);
   hbs.registerHelper('concat', (...args: unknown[]) => args.slice(0, -1).join(''));
 }

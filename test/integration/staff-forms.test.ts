@@ -66,6 +66,26 @@ describe('staff forms', () => {
     expect((await get('/users', 'administrator')).text).toContain('Naam &lt;script&gt;');
   });
 
+  it('shows a form that has no problems without the "not everything is filled in right" banner', async () => {
+    const { municipalityId } = org;
+    const pages: [string, keyof typeof org.users][] = [
+      [`/organisation/locations/${org.locations[0]}`, 'manager'],
+      [`/organisation/groups/${org.groups[0]}`, 'manager'],
+      ['/organisation/groups/new', 'manager'],
+      ['/organisation/municipalities/new', 'manager'],
+      [`/organisation/municipalities/${municipalityId}`, 'manager'],
+      ['/organisation/help', 'manager'],
+      ['/users/new', 'administrator'],
+      ['/account', 'administrator'],
+      ['/reports', 'manager'],
+    ];
+    for (const [url, who] of pages) {
+      const res = await get(url, who);
+      expect([url, res.status]).toEqual([url, 200]);
+      expect([url, res.text.includes('Niet alles is goed ingevuld')]).toEqual([url, false]);
+    }
+  });
+
   it('refuses an invalid group form, says why beside each field, and changes nothing', async () => {
     const before = await snapshot(ctx.db);
     const res = await post('/organisation/groups', 'manager', { name: '', locationId: org.locations[0], places: '0', questionnaireId: 'lk-jeugd' });
