@@ -18,7 +18,7 @@ import { migrateDown, migrateToLatest } from '../db/migrator';
 import { loadDemo } from '../demo/demo.service';
 import { AppError, StartupError } from '../errors';
 import { t, tBoth, translateBoth } from '../i18n/messages';
-import { firstInstitutionId } from '../organisation/organisation.repository';
+import { firstInstitutionId, listMunicipalities } from '../organisation/organisation.repository';
 import { paths } from '../paths';
 import { formatProblem, loadQuestionnaires } from '../questionnaires/questionnaire.loader';
 import { questionnaireKey } from '../questionnaires/questionnaire';
@@ -182,7 +182,7 @@ async function chooseInstitution(db: Kysely<DB>, wanted: string | undefined): Pr
 }
 
 async function chooseMunicipality(db: Kysely<DB>, institutionId: string, wanted: string): Promise<string> {
-  const municipalities = await db.selectFrom('municipality').select(['id', 'name']).where('institution_id', '=', institutionId).orderBy('name').execute();
+  const municipalities = await listMunicipalities(db, institutionId);
   const found = municipalities.find((m) => m.id === wanted || m.name.toLowerCase() === wanted.toLowerCase());
   if (!found) throw new CliProblem(`--municipality ${wanted}: ${tBoth('v.unknown-municipality')}\n${municipalities.map((m) => `  ${m.id}  ${m.name}`).join('\n')}`);
   return found.id;

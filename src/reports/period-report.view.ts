@@ -3,7 +3,7 @@ import { t } from '../i18n/messages';
 import { localized, scalesTrendChart, scriptJson } from '../results/charts';
 import type { PeriodResults, PeriodSection } from '../results/period.service';
 import type { Aggregate, Figure, GroupRound, ScaleCell } from '../results/results.service';
-import { aggregateNote, formatNumber, formatPercent, hiddenText, scaleHeader } from '../results/results.view';
+import { aggregateNote, formatNumber, formatPercent, scaleHeader } from '../results/results.view';
 
 /**
  * What a period report prints, in the reader's language, from the results service's period
@@ -28,19 +28,20 @@ export function periodReportTitle(lang: Language, result: Pick<PeriodResults, 'i
   return t(lang, 'rep.period-title', { institution: result.institution.name, audience, period: periodText(lang, result.from, result.to) });
 }
 
-function cellText(lang: Language, k: number, cell: { figure?: Figure; hidden?: ScaleCell['hidden'] } | undefined) {
+function cellText(lang: Language, cell: { figure?: Figure; hidden?: ScaleCell['hidden'] } | undefined) {
   if (cell?.figure) {
     return { mean: formatNumber(lang, cell.figure.mean), ci: `${formatNumber(lang, cell.figure.ciLow)}–${formatNumber(lang, cell.figure.ciHigh)}`, n: cell.figure.n };
   }
-  // No round for this group (it was not measured then) and a hidden figure read alike: no figures.
-  return { hidden: t(lang, 'rep.hidden-cell'), reason: hiddenText(lang, k, cell) };
+  // No round for this group (it was not measured then) and a hidden figure read alike: no figures;
+  // the report says why beside the table (the suppression notice, the method section).
+  return { hidden: t(lang, 'rep.hidden-cell') };
 }
 
 /** Rows = scales, columns = rounds: the shape of every figure table in the report. */
-function scaleTable(lang: Language, k: number, section: PeriodSection, columns: readonly { readonly scales: readonly { readonly scaleId: string; readonly figure?: Figure; readonly hidden?: ScaleCell['hidden'] }[] }[]) {
+function scaleTable(lang: Language, section: PeriodSection, columns: readonly { readonly scales: readonly { readonly scaleId: string; readonly figure?: Figure; readonly hidden?: ScaleCell['hidden'] }[] }[]) {
   return section.instrument.scales.map((scale, index) => ({
     ...scaleHeader(lang, scale, index),
-    cells: columns.map((column) => cellText(lang, k, column.scales.find((c) => c.scaleId === scale.id))),
+    cells: columns.map((column) => cellText(lang, column.scales.find((c) => c.scaleId === scale.id))),
   }));
 }
 
@@ -67,7 +68,7 @@ export function periodReportView(result: PeriodResults, lang: Language) {
     const aggregateBlock = (id: string, rounds: readonly Aggregate[]) => ({
       chartId: id,
       chartJson: scriptJson(scalesTrendChart(instrument, rounds, lang)),
-      rows: scaleTable(lang, k, section, rounds),
+      rows: scaleTable(lang, section, rounds),
       counted: rounds.map((a) => aggregateNote(lang, a)),
     });
     return {
@@ -115,7 +116,7 @@ export function periodReportView(result: PeriodResults, lang: Language) {
               chartId: `chart-s${s}-l${l}-g${g}`,
               chartJson: group.rounds.some((r) => r.shown) ? scriptJson(scalesTrendChart(instrument, columns.map((c, i) => ({ period: periods[i]!, scales: c?.scales ?? [] })), lang)) : undefined,
               responses: columns.map((c) => (c ? `${c.responses}/${c.places}` : '–')),
-              rows: scaleTable(lang, k, section, columns.map((c) => ({ scales: c?.scales ?? [] }))),
+              rows: scaleTable(lang, section, columns.map((c) => ({ scales: c?.scales ?? [] }))),
               suppressed: hiddenRounds.length > 0 ? t(lang, 'rep.suppressed', { periods: hiddenRounds.join(', '), k }) : undefined,
             };
           }),

@@ -49,3 +49,25 @@ export async function automaticKeysIn(db: Kysely<DB>, keys: readonly string[]): 
   const rows = await db.selectFrom('report').select('automatic_key').where('automatic_key', 'in', [...keys]).execute();
   return new Set(rows.map((r) => r.automatic_key!));
 }
+
+/** The summarised groups of rounds closed on or after `since`: candidates for an automatic group report. */
+export async function summarisedGroupsClosedSince(db: Kysely<DB>, since: string) {
+  return db
+    .selectFrom('group_result as gr')
+    .innerJoin('round as r', 'r.id', 'gr.round_id')
+    .select(['r.institution_id as institutionId', 'gr.round_id as roundId', 'gr.group_id as groupId'])
+    .where('r.status', '=', 'closed')
+    .where('r.closes_on', '>=', since)
+    .orderBy('r.closes_on')
+    .orderBy('gr.group_id')
+    .execute();
+}
+
+/** Municipalities, of every institution, with a period-report schedule. */
+export async function scheduledMunicipalities(db: Kysely<DB>) {
+  return db
+    .selectFrom('municipality')
+    .select(['id', 'institution_id as institutionId', 'report_every_months as every', 'report_language as language'])
+    .where('report_every_months', 'is not', null)
+    .execute();
+}

@@ -4,7 +4,8 @@ import type { Language } from '../config';
 import type { DB } from '../db/schema';
 import type { Logger } from '../logger';
 import { isoDay } from '../system';
-import { automaticKeysIn } from './report.repository';
+import { listRounds } from '../rounds/round.repository';
+import { automaticKeysIn, scheduledMunicipalities, summarisedGroupsClosedSince } from './report.repository';
 import { generateGroupReport, generatePeriodReport, type ReportDeps } from './report.service';
 
 /**
@@ -105,15 +106,7 @@ async function makeDueReports(deps: ReportDeps, language: Language, logger?: Log
 /** Summarised groups of recently closed rounds that have no automatic report yet. */
 async function dueGroupReports(db: Kysely<DB>, today: string) {
   const since = isoDay(new Date(Date.parse(`${today}T00:00:00Z`) - RECENT_DAYS * 86_400_000));
-  const rows = await db
-    .selectFrom('group_result as gr')
-    .innerJoin('round as r', 'r.id', 'gr.round_id')
-    .select(['r.institution_id as institutionId', 'gr.round_id as roundId', 'gr.group_id as groupId'])
-    .where('r.status', '=', 'closed')
-    .where('r.closes_on', '>=', since)
-    .orderBy('r.closes_on')
-    .orderBy('gr.group_id')
-    .execute();
+  const rows = await summarisedGroupsClosedSince(db, since);
   const due = rows.map((r) => ({ ...r, key: `group:${r.roundId}:${r.groupId}` }));
   const made = await automaticKeysIn(db, due.map((d) => d.key));
   return due.filter((d) => !made.has(d.key));
@@ -139,17 +132,13 @@ function previousPeriod(p: { from: string }, every: 6 | 12): { from: string; to:
  * the one before; older periods are made on demand.
  */
 async function duePeriodReports(db: Kysely<DB>, today: string) {
-  const municipalities = await db
-    .selectFrom('municipality')
-    .select(['id', 'institution_id as institutionId', 'report_every_months as every', 'report_language as language'])
-    .where('report_every_months', 'is not', null)
-    .execute();
+  const municipalities = await scheduledMunicipalities(db);
   const due: { institutionId: string; municipalityId: string; from: string; to: string; language: Language; key: string }[] = [];
   const roundsOf = new Map<string, { closes_on: string; status: string }[]>();
   for (const m of municipalities) {
     if (m.every !== 6 && m.every !== 12) continue;
     let rounds = roundsOf.get(m.institutionId);
-    if (!rounds) roundsOf.set(m.institutionId, (rounds = await db.selectFrom('round').select(['closes_on', 'status']).where('institution_id', '=', m.institutionId).execute()));
+    if (!rounds) roundsOf.set(m.institutionId, (rounds = await listRounds(db, m.institutionId)));
     const current = calendarPeriod(today, m.every);
     for (const p of [previousPeriod(current, m.every), current]) {
       const inside = rounds.filter((r) => r.closes_on >= p.from && r.closes_on <= p.to);

@@ -8,7 +8,9 @@ import type { Language } from '../config';
 import type { DB } from '../db/schema';
 import { NotFoundError } from '../errors';
 import { t } from '../i18n/messages';
+import { findInstitution } from '../organisation/organisation.repository';
 import { institutionOf } from '../organisation/organisation.service';
+import { findRound } from '../rounds/round.repository';
 import { periodResults, type PeriodQuery } from '../results/period.service';
 import { groupTrendCsv, periodCsv } from '../results/results.csv';
 import { groupRoundDetail, isDetail, type ResultsContext } from '../results/results.service';
@@ -43,7 +45,7 @@ export interface RenderedReport {
 export type Progress = (done: number, total: number) => void;
 
 async function institutionName(db: Kysely<DB>, institutionId: string): Promise<string> {
-  const row = await db.selectFrom('institution').select('name').where('id', '=', institutionId).executeTakeFirst();
+  const row = await findInstitution(db, institutionId);
   if (!row) throw new NotFoundError();
   return row.name;
 }
@@ -71,7 +73,8 @@ export async function renderGroupReport(deps: ReportDeps, viewer: Viewer, groupI
     language: lang,
     createdAt: now,
   });
-  const round = await deps.results.db.selectFrom('round').select(['opens_on', 'closes_on']).where('id', '=', roundId).executeTakeFirstOrThrow();
+  const round = await findRound(deps.results.db, institutionOf(viewer), roundId);
+  if (!round) throw new NotFoundError();
   return { title, pdf, json: JSON.stringify(aggregates, null, 2), csv: groupTrendCsv(detail, lang), period: detail.round.period, opensOn: round.opens_on, closesOn: round.closes_on };
 }
 

@@ -1,8 +1,7 @@
 import type { Viewer } from '../auth/current-user';
-import type { DB } from '../db/schema';
-import type { Kysely } from 'kysely';
 import { NotFoundError } from '../errors';
 import { Forbidden } from '../auth/auth.middleware';
+import * as org from '../organisation/organisation.repository';
 import { institutionOf } from '../organisation/organisation.service';
 import * as repo from './results.repository';
 import {
@@ -64,14 +63,17 @@ export async function periodResults(ctx: ResultsContext, viewer: Viewer, query: 
   if (viewer.role !== 'administrator' && viewer.role !== 'manager') throw new Forbidden();
   await prepare(ctx);
   const institutionId = institutionOf(viewer);
-  const institution = await ctx.db.selectFrom('institution').select(['id', 'name', 'cadence_months as cadenceMonths']).where('id', '=', institutionId).executeTakeFirstOrThrow();
-  const allLocations = await ctx.db.selectFrom('location').select(['id', 'name']).where('institution_id', '=', institutionId).orderBy('name').execute();
+  const found = await org.findInstitution(ctx.db, institutionId);
+  if (!found) throw new NotFoundError();
+  const institution = { id: found.id, name: found.name, cadenceMonths: found.cadence_months };
+  const allLocations = (await org.listLocations(ctx.db, institutionId)).map((l) => ({ id: l.id, name: l.name }));
   let municipality: { id: string; name: string } | undefined;
   let locations = allLocations;
   if (query.municipalityId !== undefined) {
-    municipality = await ctx.db.selectFrom('municipality').select(['id', 'name']).where('institution_id', '=', institutionId).where('id', '=', query.municipalityId).executeTakeFirst();
-    if (!municipality) throw new NotFoundError();
-    const covered = new Set(await contractLocationIds(ctx.db, municipality.id));
+    const row = await org.findMunicipality(ctx.db, institutionId, query.municipalityId);
+    if (!row) throw new NotFoundError();
+    municipality = { id: row.id, name: row.name };
+    const covered = new Set((await org.listMunicipalityLocations(ctx.db, institutionId)).filter((c) => c.municipality_id === row.id).map((c) => c.location_id));
     locations = allLocations.filter((l) => covered.has(l.id));
   }
   const locationIds = new Set(locations.map((l) => l.id));
@@ -132,7 +134,3 @@ export async function periodResults(ctx: ResultsContext, viewer: Viewer, query: 
   };
 }
 
-async function contractLocationIds(db: Kysely<DB>, municipalityId: string): Promise<string[]> {
-  const rows = await db.selectFrom('municipality_location').select('location_id').where('municipality_id', '=', municipalityId).execute();
-  return rows.map((r) => r.location_id);
-}

@@ -28,7 +28,7 @@ export function formatPercent(lang: Language, share: number): string {
   return formatter(lang, { style: 'percent', maximumFractionDigits: 0 }).format(share);
 }
 
-export function figureText(lang: Language, figure: Figure | undefined) {
+function figureText(lang: Language, figure: Figure | undefined) {
   if (!figure) return undefined;
   return {
     mean: formatNumber(lang, figure.mean),
@@ -39,7 +39,7 @@ export function figureText(lang: Language, figure: Figure | undefined) {
   };
 }
 
-export function hiddenText(lang: Language, k: number, cell: { hidden?: ScaleCell['hidden'] } | undefined): string | undefined {
+function hiddenText(lang: Language, k: number, cell: { hidden?: ScaleCell['hidden'] } | undefined): string | undefined {
   if (!cell?.hidden) return undefined;
   return t(lang, cell.hidden === 'too-few-responses' ? 'res.too-few-responses' : 'res.too-few-answers', { k });
 }
@@ -74,14 +74,14 @@ export function aggregateNote(lang: Language, aggregate: Aggregate): string {
 }
 
 /** Left out of a location or the institution: for too few responses, or (on one scale) too few answers. */
-export function groupsNote(lang: Language, counted: number, left: number, why: 'responses' | 'answers'): string {
+function groupsNote(lang: Language, counted: number, left: number, why: 'responses' | 'answers'): string {
   const text = t(lang, counted === 1 ? 'res.one-group' : 'res.groups', { count: counted });
   if (left === 0) return text;
   const key = why === 'responses' ? (left === 1 ? 'res.one-left-out' : 'res.left-out') : left === 1 ? 'res.one-left-out-answers' : 'res.left-out-answers';
   return `${text}; ${t(lang, key, { count: left })}`;
 }
 
-export function responseText(lang: Language, round: GroupRound) {
+function responseText(lang: Language, round: GroupRound) {
   return t(lang, 'res.responses-of-places', { responses: round.responses, places: round.places, rate: formatPercent(lang, round.responseRate) });
 }
 
