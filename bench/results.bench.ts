@@ -89,6 +89,7 @@ import {
   startServer,
   table,
   type RunningServer,
+  sqliteFileOf,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
@@ -248,7 +249,7 @@ async function seedResults(shape: Shape, q: Questionnaire, random: Random, dirs:
     cellOf[i] = cellOf[j]!;
     cellOf[j] = t;
   }
-  const raw = await rawOpen(config.database.file);
+  const raw = await rawOpen(sqliteFileOf(config));
   try {
     for (const pragma of ['journal_mode = off', 'synchronous = off', 'foreign_keys = off', 'cache_size = -1048576', 'temp_store = memory', 'locking_mode = exclusive']) {
       await rawGet(raw, `pragma ${pragma}`);
@@ -282,7 +283,7 @@ async function seedResults(shape: Shape, q: Questionnaire, random: Random, dirs:
     shape,
     dir,
     port,
-    databaseFile: config.database.file,
+    databaseFile: sqliteFileOf(config),
     institutionId,
     groupIds,
     roundIds,
@@ -300,7 +301,7 @@ async function seedResults(shape: Shape, q: Questionnaire, random: Random, dirs:
     cookie: `${SESSION_COOKIE}=${token}`,
     seedMs,
     answers: total * items.length,
-    fileBytes: fs.statSync(config.database.file).size,
+    fileBytes: fs.statSync(sqliteFileOf(config)).size,
   };
 }
 

@@ -15,7 +15,7 @@ import sqlite3 from 'sqlite3';
 import { hashToken } from '../src/auth/setup.service';
 import { insertUser } from '../src/auth/user.repository';
 import { prepare } from '../src/bootstrap';
-import { loadConfig } from '../src/config';
+import { loadConfig, type Config } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import { insertGroup, insertInstitution, insertLocation } from '../src/organisation/organisation.repository';
@@ -32,6 +32,12 @@ import { isoDay, randomId, systemClock } from '../src/system';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
+
+/** The SQLite file of a configuration; the raw-SQLite seeders below need one. */
+export function sqliteFileOf(config: Config): string {
+  if (config.database.kind !== 'sqlite') throw new Error('this step needs a SQLite database');
+  return config.database.file;
+}
 
 export function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
@@ -436,7 +442,7 @@ export async function seedSurvey(dir: string, port: number, groups: number): Pro
         tablets.push({ groupId, token, cookie: `${TABLET_COOKIE}=${token}` });
       }
     });
-    return { databaseFile: config.database.file, roundId, tablets, questionnaire };
+    return { databaseFile: sqliteFileOf(config), roundId, tablets, questionnaire };
   } finally {
     await db.destroy();
   }

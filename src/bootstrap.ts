@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { sql } from 'kysely';
-import type { Config } from './config';
-import { openDatabase, type Database } from './db/database';
+import { describeDatabase, type Config } from './config';
+import { isPostgres, openDatabase, type Database } from './db/database';
 import { migrateToLatest } from './db/migrator';
 import { StartupError } from './errors';
 import { tBoth } from './i18n/messages';
@@ -61,7 +61,7 @@ export async function prepare(config: Config, clock: Clock): Promise<Prepared> {
  */
 export async function openDatabaseChecked(config: Config): Promise<Database> {
   const problem = (cause: unknown) =>
-    new StartupError(tBoth('startup.database-unusable'), [{ path: 'DATABASE_URL', message: `${config.database.file}: ${cause instanceof Error ? cause.message : String(cause)}` }], { cause });
+    new StartupError(tBoth('startup.database-unusable'), [{ path: 'DATABASE_URL', message: `${describeDatabase(config.database)}: ${cause instanceof Error ? cause.message : String(cause)}` }], { cause });
   let db: Database;
   try {
     db = openDatabase(config.database);
@@ -69,7 +69,8 @@ export async function openDatabaseChecked(config: Config): Promise<Database> {
     throw problem(cause);
   }
   try {
-    await sql`select count(*) from sqlite_master`.execute(db);
+    // SQLite opens any file lazily; reading its schema shows a file that is not a database.
+    await (isPostgres(db) ? sql`select 1` : sql`select count(*) from sqlite_master`).execute(db);
     return db;
   } catch (cause) {
     await db.destroy().catch(() => undefined);

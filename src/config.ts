@@ -15,10 +15,11 @@ const envSchema = z.object({
     .string()
     .min(1)
     .default(path.join('data', 'leefklimaat.sqlite'))
-    .refine((v) => !/^postgres(ql)?:\/\//.test(v), {
-      message:
-        'PostgreSQL wordt nog niet ondersteund; gebruik een SQLite-bestandspad. / PostgreSQL is not supported yet; use a SQLite file path.',
+    .superRefine((value, ctx) => {
+      const problem = /^postgres(ql)?:/i.test(value) ? postgresUrlProblem(value) : undefined;
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
     }),
+  DATABASE_POOL_SIZE: z.coerce.number().int('moet een geheel getal zijn / must be a whole number').min(2).max(100).default(10),
   ANONYMITY_K: z.coerce
     .number()
     .int('moet een geheel getal zijn / must be a whole number')
@@ -39,10 +40,38 @@ const envSchema = z.object({
 
 export type Language = 'nl' | 'en';
 
+/**
+ * The embedded SQLite file (the default), or a PostgreSQL server for a host serving many
+ * institutions (`postgres://user:password@host:5432/database`).
+ */
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string; readonly poolSize: number };
+
+/** What is wrong with a `postgres://` URL, or nothing. */
+function postgresUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'geen geldige PostgreSQL-URL; gebruik postgres://gebruiker:wachtwoord@host:5432/database / not a valid PostgreSQL URL; use postgres://user:password@host:5432/database';
+  }
+  if (url.pathname.replace(/^\//, '') === '') return 'de naam van de database ontbreekt (postgres://…/leefklimaat) / the database name is missing (postgres://…/leefklimaat)';
+  return undefined;
+}
+
+/** The database for messages and logs: a file path, or the PostgreSQL URL without its password. */
+export function describeDatabase(database: DatabaseConfig): string {
+  if (database.kind === 'sqlite') return database.file;
+  const url = new URL(database.url);
+  if (url.password) url.password = '***';
+  return url.toString();
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
-  readonly database: { readonly kind: 'sqlite'; readonly file: string };
+  readonly database: DatabaseConfig;
   readonly anonymityK: number;
   readonly publicUrl: string;
   readonly surveysDir: string;
@@ -69,12 +98,15 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new StartupError(tBoth('startup.config-invalid'), problemsFromZod(parsed.error));
   }
   const e = parsed.data;
-  const databaseFile = sqliteFile(e.DATABASE_URL);
-  const dataDir = databaseFile === ':memory:' ? path.join(paths.root, 'data') : path.dirname(databaseFile);
+  const database: DatabaseConfig = /^postgres(ql)?:/i.test(e.DATABASE_URL)
+    ? { kind: 'postgres', url: e.DATABASE_URL, poolSize: e.DATABASE_POOL_SIZE }
+    : { kind: 'sqlite', file: sqliteFile(e.DATABASE_URL) };
+  // The key lives beside the SQLite file; with PostgreSQL, in the server's own data folder.
+  const dataDir = database.kind === 'sqlite' && database.file !== ':memory:' ? path.dirname(database.file) : path.join(paths.root, 'data');
   return Object.freeze({
     port: e.PORT,
     host: e.HOST,
-    database: Object.freeze({ kind: 'sqlite' as const, file: databaseFile }),
+    database: Object.freeze(database),
     anonymityK: e.ANONYMITY_K,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
     surveysDir: path.resolve(paths.root, e.SURVEYS_DIR),

@@ -10,7 +10,8 @@ import { SubmissionWriter, WriterBusy, type Submission } from './submission.writ
  * main thread between their statements. Messages: `{id, submission}` in, `{id, outcome | error}` out.
  */
 const { database, logLevel } = workerData as { database: Config['database']; logLevel: Config['logLevel'] };
-const db = openDatabase(database, { checkpoints: 'elsewhere' });
+// The writer runs one transaction at a time: two PostgreSQL connections are plenty.
+const db = openDatabase(database, { checkpoints: 'elsewhere', poolSize: 2 });
 const writer = new SubmissionWriter(db, createLogger(logLevel));
 const port = parentPort!;
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Config } from '../config';
 import { sql, type Kysely, type Transaction } from 'kysely';
+import { isPostgres, jsonRows } from '../db/database';
 import type { DB } from '../db/schema';
 import type { Logger } from '../logger';
 import { randomId } from '../system';
@@ -138,12 +139,15 @@ async function writeBatch(trx: Transaction<DB>, batch: readonly Submission[]): P
         .select(['round_group.round_id', 'round_group.group_id', 'round_group.questionnaire_id', 'round_group.questionnaire_version'])
         .where('round.status', '=', 'open')
         .where('round_group.round_id', 'in', roundIds)
+        // PostgreSQL: the rounds stay open until this commits — closing one waits for it, and a
+        // close that came first is seen here (SQLite runs one write transaction at a time anyway).
+        .$if(isPostgres(trx), (q) => q.forShare('round'))
         .execute()
     ).map((r) => `${r.round_id}|${r.group_id}|${r.questionnaire_id}|${r.questionnaire_version}`),
   );
   const received = new Set(
     (
-      await sql<{ submission_id: string }>`select submission_id from submission_receipt where submission_id in (select value from json_each(${JSON.stringify(batch.map((s) => s.submissionId))}))`.execute(trx)
+      await sql<{ submission_id: string }>`select submission_id from submission_receipt where submission_id in (select value ->> 0 from ${jsonRows(trx, batch.map((s) => [s.submissionId]))})`.execute(trx)
     ).rows.map((r) => r.submission_id),
   );
 
@@ -181,17 +185,16 @@ async function writeBatch(trx: Transaction<DB>, batch: readonly Submission[]): P
   if (accepted.length === 0) return outcomes;
 
   // Whole batches go in as one JSON parameter per table: the statement text never changes (one
-  // prepared statement), and SQLite unpacks the rows in C instead of binding thousands of values.
+  // prepared statement), and the database unpacks the rows instead of binding thousands of values.
   const responses = shuffled(accepted).map((s) => ({ s, id: randomId() }));
-  const json = (rows: unknown[][]) => JSON.stringify(rows);
   await sql`insert into submission_receipt (submission_id, round_id)
-    select value ->> 0, value ->> 1 from json_each(${json(responses.map(({ s }) => [s.submissionId, s.roundId]))})`.execute(trx);
+    select value ->> 0, value ->> 1 from ${jsonRows(trx, responses.map(({ s }) => [s.submissionId, s.roundId]))}`.execute(trx);
   await sql`insert into response (id, round_id, group_id, questionnaire_id, questionnaire_version)
-    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4
-    from json_each(${json(responses.map(({ s, id }) => [id, s.roundId, s.groupId, s.questionnaireId, s.questionnaireVersion]))})`.execute(trx);
+    select value ->> 0, value ->> 1, value ->> 2, value ->> 3, cast(value ->> 4 as integer)
+    from ${jsonRows(trx, responses.map(({ s, id }) => [id, s.roundId, s.groupId, s.questionnaireId, s.questionnaireVersion]))}`.execute(trx);
   await sql`insert into response_answer (response_id, item_id, value)
-    select value ->> 0, value ->> 1, value ->> 2
-    from json_each(${json(responses.flatMap(({ s, id }) => s.answers.map((a) => [id, a.itemId, a.value])))})`.execute(trx);
+    select value ->> 0, value ->> 1, cast(value ->> 2 as integer)
+    from ${jsonRows(trx, responses.flatMap(({ s, id }) => s.answers.map((a) => [id, a.itemId, a.value])))}`.execute(trx);
   // Open answers: their own random ids, no reference to the response (SPEC §4.5).
   const open_answers = shuffled(accepted.flatMap((s) => s.openAnswers.map((o) => ({ id: randomId(), round_id: s.roundId, group_id: s.groupId, question_id: o.questionId, text: o.text }))));
   for (const rows of chunks(open_answers, 200)) await trx.insertInto('open_answer').values(rows).execute();

@@ -20,7 +20,8 @@ async function fillWal(db: Database, file: string): Promise<number> {
  */
 describe('background checkpoints', () => {
   it('wait while answers come in, and copy the WAL into the database file once it is quiet', async () => {
-    const { db, file, cleanup } = await createTestDatabase({ migrate: false });
+    const { db, file: sqliteFile, cleanup } = await createTestDatabase({ migrate: false });
+    const file = sqliteFile!;
     try {
       const before = await fillWal(db, file);
 
@@ -41,7 +42,8 @@ describe('background checkpoints', () => {
   });
 
   it('do not wait longer than the limit while it stays busy', async () => {
-    const { db, file, cleanup } = await createTestDatabase({ migrate: false });
+    const { db, file: sqliteFile, cleanup } = await createTestDatabase({ migrate: false });
+    const file = sqliteFile!;
     try {
       const before = await fillWal(db, file);
       const timer = checkpointInBackground(db, { quiet: () => false, everyMs: 20, atMostMs: 100 });

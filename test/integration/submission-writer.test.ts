@@ -50,7 +50,7 @@ describe('the submission writer (group commit)', () => {
 
   it('acknowledges only what another connection can already read (committed)', async () => {
     const writer = new SubmissionWriter(ctx.db, silentLogger);
-    const other = openDatabase({ kind: 'sqlite', file: ctx.file });
+    const other = openDatabase(ctx.database);
     try {
       const s = submission();
       await writer.submit(s);
@@ -134,7 +134,7 @@ describe('the submission writer on its own thread (as the server runs it)', () =
     const ctx = await createTestApp();
     try {
       const org = await buildInstitution(ctx.db);
-      const writer = new ThreadedSubmissionWriter({ kind: 'sqlite', file: ctx.file }, 'silent', silentLogger);
+      const writer = new ThreadedSubmissionWriter(ctx.database, 'silent', silentLogger);
       const base = { roundId: org.roundId, groupId: org.groups[0]!, questionnaireId: 'lk-jeugd', questionnaireVersion: 1, answers: [{ itemId: 's01', value: 5 }], openAnswers: [] };
       const again = { ...base, submissionId: randomId() };
       const outcomes = await Promise.all([
@@ -161,7 +161,7 @@ describe('a submission writer thread that stops unasked', () => {
     try {
       const org = await buildInstitution(ctx.db);
       const file = path.join(__dirname, '../fixtures/workers/crash-once.worker.js');
-      const writer = new ThreadedSubmissionWriter({ kind: 'sqlite', file: ctx.file }, 'silent', { ...silentLogger, error: (m: string) => logged.push(m) }, file);
+      const writer = new ThreadedSubmissionWriter(ctx.database, 'silent', { ...silentLogger, error: (m: string) => logged.push(m) }, file);
       const base = { roundId: org.roundId, groupId: org.groups[0]!, questionnaireId: 'lk-jeugd', questionnaireVersion: 1, answers: [{ itemId: 's01', value: 5 }], openAnswers: [] };
       const lost = { ...base, submissionId: randomId() };
       await expect(writer.submit(lost)).rejects.toThrow('submission writer thread stopped');

@@ -13,7 +13,7 @@ import { createTestDatabase, fixedClock } from './db';
 /** The real app on a fresh, migrated database with the shipped questionnaires registered. */
 export async function createTestApp(env: NodeJS.ProcessEnv = {}, overrides: Partial<Pick<AppDeps, 'survey' | 'limiter' | 'logger' | 'renderer' | 'reportScheduler'>> = {}) {
   const testDb = await createTestDatabase();
-  const config: Config = loadConfig({ DATABASE_URL: testDb.file, LOG_LEVEL: 'silent', ...env });
+  const config: Config = loadConfig({ DATABASE_URL: testDb.url, LOG_LEVEL: 'silent', ...env });
   const loaded = loadQuestionnaires(paths.surveys, 'en');
   if (!loaded.ok) throw new Error('shipped questionnaires do not load');
   const clock = fixedClock('2026-11-22T10:00:00.000Z');

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { loadConfig } from '../../src/config';
+import { describeDatabase, loadConfig } from '../../src/config';
 import { StartupError } from '../../src/errors';
 import { paths } from '../../src/paths';
 
@@ -57,7 +57,34 @@ describe('configuration', () => {
     expect(found[0]).toMatch(new RegExp(`^${name}: `));
   });
 
-  it('refuses a PostgreSQL URL until PostgreSQL is supported, saying so', () => {
-    expect(problems({ DATABASE_URL: 'postgres://u@h/db' })[0]).toMatch(/^DATABASE_URL: PostgreSQL wordt nog niet ondersteund/);
+  it('takes a postgres:// URL as PostgreSQL, with its pool size', () => {
+    expect(loadConfig({ DATABASE_URL: 'postgres://lk:geheim@db.example.nl:5432/leefklimaat' }).database).toEqual({
+      kind: 'postgres',
+      url: 'postgres://lk:geheim@db.example.nl:5432/leefklimaat',
+      poolSize: 10,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgresql://lk@db/lk', DATABASE_POOL_SIZE: '25' }).database).toMatchObject({ kind: 'postgres', poolSize: 25 });
+    // The key file cannot live beside a database on another machine: the server's data folder.
+    expect(loadConfig({ DATABASE_URL: 'postgres://lk@db/lk' }).secretFile).toMatch(/data\/leefklimaat\.key$/);
+  });
+
+  it.each([
+    ['postgres://db.example.nl', /de naam van de database ontbreekt/],
+    ['postgres://lk@db.example.nl:99999/lk', /geen geldige PostgreSQL-URL/],
+  ])('refuses the PostgreSQL URL %s, saying what is wrong', (url, message) => {
+    const found = problems({ DATABASE_URL: url });
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(/^DATABASE_URL: /);
+    expect(found[0]).toMatch(message);
+  });
+
+  it('refuses a pool size that is not a whole number from 2 to 100', () => {
+    expect(problems({ DATABASE_URL: 'postgres://lk@db/lk', DATABASE_POOL_SIZE: '1' })[0]).toMatch(/^DATABASE_POOL_SIZE: /);
+    expect(problems({ DATABASE_POOL_SIZE: 'veel' })[0]).toMatch(/^DATABASE_POOL_SIZE: /);
+  });
+
+  it('never shows the database password in messages', () => {
+    expect(describeDatabase({ kind: 'postgres', url: 'postgres://lk:geheim@db:5432/lk', poolSize: 10 })).toBe('postgres://lk:***@db:5432/lk');
+    expect(describeDatabase({ kind: 'sqlite', file: '/var/lib/lk.sqlite' })).toBe('/var/lib/lk.sqlite');
   });
 });
