@@ -3,6 +3,7 @@ import { audit } from '../audit/audit.service';
 import type { CurrentUser } from '../auth/current-user';
 import type { DB } from '../db/schema';
 import { ConflictError, NotFoundError, ValidationError } from '../errors';
+import { forgetArrivalOrder, vacuumAnonymousTables } from '../survey/arrival-order';
 import type { Logger } from '../logger';
 import { institutionOf } from '../organisation/organisation.service';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
@@ -103,6 +104,9 @@ async function open(trx: Kysely<DB>, catalog: QuestionnaireCatalog, round: Round
 
 async function close(trx: Kysely<DB>, round: RoundRow, clock: Clock, actorId: string | null): Promise<boolean> {
   if (!(await repo.setRoundStatus(trx, round.id, 'open', 'closed'))) return false;
+  // The status change waits for writers still storing answers in this round (they hold the row),
+  // and no answer comes in after it: the round's rows are final here.
+  await forgetArrivalOrder(trx, round.id);
   await audit(trx, clock, { actorId, action: 'round-closed', subject: round.period });
   return true;
 }
@@ -127,6 +131,7 @@ export async function closeRoundNow(db: Kysely<DB>, clock: Clock, user: CurrentU
     const today = isoDay(clock.now());
     if (round.closes_on > today) await repo.updateRoundDates(trx, round.id, round.opens_on, today);
   });
+  await vacuumAnonymousTables(db);
 }
 
 /**
@@ -152,6 +157,7 @@ export async function runSchedule(db: Kysely<DB>, catalog: QuestionnaireCatalog,
       }
     });
   }
+  if (closed > 0) await vacuumAnonymousTables(db);
   return { opened, closed, planned };
 }
 

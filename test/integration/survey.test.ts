@@ -7,9 +7,10 @@ import { hashToken } from '../../src/auth/setup.service';
 import type { Database } from '../../src/db/database';
 import { createLogger, type Logger } from '../../src/logger';
 import type { Questionnaire } from '../../src/questionnaires/questionnaire';
+import { runSchedule } from '../../src/rounds/round.service';
 import { randomId } from '../../src/system';
 import { createTestApp } from '../support/app';
-import { everyStoredValue } from '../support/db';
+import { columnNames, everyStoredValue, storedOrder, tableNames, testDialect, writingTransactions } from '../support/db';
 import { buildInstitution } from '../support/staff';
 import { issueCodes, submissionFor, tabletCookie } from '../support/survey';
 
@@ -49,9 +50,8 @@ async function snapshot(db: Database): Promise<Record<string, string[]>> {
 
 /** Every row of every table: to see which tables a request wrote to. */
 async function everyRow(db: Database): Promise<Record<string, string[]>> {
-  const tables = await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db);
   const out: Record<string, string[]> = {};
-  for (const { name } of tables.rows) {
+  for (const name of await tableNames(db)) {
     const rows = await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db);
     out[name] = rows.rows.map((r) => JSON.stringify(r)).sort();
   }
@@ -163,7 +163,7 @@ async function rows<T = Record<string, unknown>>(db: Database, query: string): P
 }
 
 async function columnsOf(db: Database, table: string): Promise<string[]> {
-  return (await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db)).rows.map((r) => r.name);
+  return columnNames(db, table);
 }
 
 async function setRoundStatus(db: Database, roundId: string, status: 'planned' | 'open' | 'closed'): Promise<void> {
@@ -519,7 +519,7 @@ describe('the survey', () => {
     it('refuses a body over 64 kB with 413', async () => {
       const body = { ...base, open: { good: 'x'.repeat(70_000) } };
       const res = await refused(() => b.submit(body), 413, 'bad-request');
-      expect(errorOf(res).message).toBe('Het verzoek klopt niet.');
+      expect(errorOf(res).message).toBe('Het verzoek is te groot.');
     });
 
     it('refuses malformed JSON with 400', async () => {
@@ -892,15 +892,57 @@ describe('the survey', () => {
       const order = stored.map((r) => (r.s02 - 1) * 5 + (r.s01 - 1));
       expect([...order].sort((x, y) => x - y)).toEqual([...Array(20).keys()]);
       expect(order).not.toEqual([...Array(20).keys()]);
-      // Nor does the table's own order (no hidden rowid: rows are kept in key order).
-      const plain = await rows<{ id: string }>(ctx.db, 'select id from response');
-      expect(plain.map((r) => r.id)).toEqual(stored.map((r) => r.id));
+      // Nor does the table's own order: SQLite keeps the rows in key order; PostgreSQL's rows of
+      // a round are written anew in key order when the round closes.
+      if (testDialect === 'postgres') await closeAsScheduled();
+      expect(await storedOrder(ctx.db, 'response', 'id')).toEqual(stored.map((r) => r.id));
     });
 
-    it('has no hidden rowid on the survey tables', async () => {
-      for (const table of SURVEY_TABLES) {
-        await expect(sql.raw(`select rowid from ${table}`).execute(ctx.db)).rejects.toThrow(/no such column: rowid/);
+    /** The scheduler's step on the day after the round's last day: the real way a round closes. */
+    async function closeAsScheduled(): Promise<void> {
+      ctx.clock.set('2026-12-01T08:00:00.000Z');
+      expect((await runSchedule(ctx.db, ctx.questionnaires, ctx.clock)).closed).toBe(1);
+    }
+
+    it('keeps nothing in the survey tables that tells in which order answers came', async () => {
+      if (testDialect === 'sqlite') {
+        // WITHOUT ROWID tables: no hidden, increasing row number.
+        for (const table of SURVEY_TABLES) {
+          await expect(sql.raw(`select rowid from ${table}`).execute(ctx.db)).rejects.toThrow(/no such column: rowid/);
+        }
+        return;
       }
+      // PostgreSQL: rows carry their writing transaction (xmin) and place (ctid). Answers with
+      // codes, open answers and a talk request, one after another; then the round closes.
+      const codes = await issueCodes(ctx.db, ctx.secret, org.roundId, g0, 6);
+      for (const code of codes) {
+        const b = await withCode(code);
+        const body = submissionFor(q, org.roundId, g0, () => 2);
+        body.open = { good: `goed ${code}` };
+        expect((await b.submit(body)).status).toBe(200);
+        expect((await b.postForm('/survey/talk?lang=nl')).status).toBe(303);
+      }
+      expect(await writingTransactions(ctx.db, 'response')).toBe(6);
+      await closeAsScheduled();
+      for (const [table, key] of [
+        ['response', 'id'],
+        ['open_answer', 'id'],
+        ['submission_receipt', 'submission_id'],
+        ['talk_request', 'id'],
+        ['access_code', 'code_hash'],
+      ] as const) {
+        // One transaction wrote all of them, and they lie in the order of their random keys.
+        expect({ table, transactions: await writingTransactions(ctx.db, table) }).toEqual({ table, transactions: 1 });
+        if (table !== 'access_code') {
+          const order = await storedOrder(ctx.db, table, key);
+          expect({ table, order }).toEqual({ table, order: [...order].sort() });
+        }
+      }
+      const answers = await rows<{ response_id: string; item_id: string }>(ctx.db, 'select response_id, item_id from response_answer order by ctid');
+      expect(answers.map((a) => `${a.response_id}|${a.item_id}`)).toEqual(answers.map((a) => `${a.response_id}|${a.item_id}`).sort());
+      expect(await writingTransactions(ctx.db, 'response_answer')).toBe(1);
+      // Everything is still there.
+      expect((await rows<{ n: number }>(ctx.db, 'select count(*) as n from response'))[0]!.n).toBe(6);
     });
 
     it('does not remember the language a young person chose', async () => {
