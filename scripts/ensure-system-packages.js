@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 // Before the tests: make sure the system programs they drive are here — Chromium (browser tests,
-// PDF reports) and pdftotext (reading PDFs back). A system Chromium is used when found, else the
+// PDF reports), pdftotext (reading PDFs back) and PostgreSQL's programs (the integration tests
+// run a second time on a private PostgreSQL server; not needed when LEEFKLIMAAT_TEST_POSTGRES_URL
+// names a server). A system Chromium is used when found, else the
 // one puppeteer downloaded; else, on Debian as root, Debian's packages are installed. Never a
 // silent skip: when nothing works, this says what to install and fails.
 const { execFileSync } = require('node:child_process');
@@ -15,6 +17,12 @@ function onPath(command) {
   } catch {
     return false;
   }
+}
+
+function postgresInstalled() {
+  const root = '/usr/lib/postgresql';
+  if (process.env.PG_BINDIR && fs.existsSync(`${process.env.PG_BINDIR}/initdb`)) return true;
+  return fs.existsSync(root) && fs.readdirSync(root).some((v) => fs.existsSync(`${root}/${v}/bin/initdb`));
 }
 
 async function puppeteerBrowser() {
@@ -33,13 +41,14 @@ async function main() {
   const missing = [];
   if (!browser) missing.push('chromium');
   if (!onPath('pdftotext')) missing.push('poppler-utils');
+  if (!process.env.LEEFKLIMAAT_TEST_POSTGRES_URL && !postgresInstalled()) missing.push('postgresql');
   if (missing.length === 0) return;
 
   const debian = fs.existsSync('/etc/debian_version');
   const root = typeof process.getuid === 'function' && process.getuid() === 0;
   if (!debian || !root) {
     console.error(`De tests hebben nodig / The tests need: ${missing.join(', ')}.`);
-    console.error('Installeer deze pakketten, of zet CHROMIUM_PATH naar een Chromium of Chrome. / Install these packages, or set CHROMIUM_PATH to a Chromium or Chrome.');
+    console.error('Installeer deze pakketten, of zet CHROMIUM_PATH naar een Chromium of Chrome (en LEEFKLIMAAT_TEST_POSTGRES_URL naar een PostgreSQL-server). / Install these packages, or set CHROMIUM_PATH to a Chromium or Chrome (and LEEFKLIMAAT_TEST_POSTGRES_URL to a PostgreSQL server).');
     process.exit(1);
   }
   console.log(`Debian-pakketten installeren / installing Debian packages: ${missing.join(' ')}`);
