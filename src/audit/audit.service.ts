@@ -40,20 +40,22 @@ export interface AuditEntry {
 export async function audit(
   db: Kysely<DB>,
   clock: Clock,
-  entry: { actorId: string | null; action: AuditAction; subject?: string; details?: Record<string, unknown> },
+  entry: { actorId: string | null; action: AuditAction; subject?: string; details?: Record<string, unknown>; institutionId?: string },
 ): Promise<void> {
   await insertAuditEntry(db, {
     id: randomId(),
     at: clock.now().toISOString(),
     actor_user_id: entry.actorId,
+    institution_id: entry.institutionId ?? null,
     action: entry.action,
     subject: entry.subject ?? null,
     details: entry.details ? JSON.stringify(entry.details) : null,
   });
 }
 
-export async function recentAuditEntries(db: Kysely<DB>, page: number, pageSize = 100): Promise<AuditEntry[]> {
-  const rows = await listAuditEntries(db, { limit: pageSize, offset: page * pageSize });
+/** The latest entries of one institution's log (a host may serve several). */
+export async function recentAuditEntries(db: Kysely<DB>, institutionId: string | null, page: number, pageSize = 100): Promise<AuditEntry[]> {
+  const rows = await listAuditEntries(db, { institutionId, limit: pageSize, offset: page * pageSize });
   return rows.map((r) => ({
     at: r.at,
     actor: r.actor_email,

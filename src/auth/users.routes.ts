@@ -78,7 +78,7 @@ export function userRoutes(deps: Deps): Router {
 
   router.get('/audit', async (req, res) => {
     const page = Math.max(0, Math.min(10_000, Number.parseInt(String(req.query['page'] ?? '0'), 10) || 0));
-    const entries = (await recentAuditEntries(deps.db, page)).map((e) => ({ ...e, details: Object.keys(e.details).length ? JSON.stringify(e.details) : '' }));
+    const entries = (await recentAuditEntries(deps.db, res.locals.user!.institutionId, page)).map((e) => ({ ...e, details: Object.keys(e.details).length ? JSON.stringify(e.details) : '' }));
     sendPage(res, deps.views, 'audit', { title: 'nav.audit', entries, page, next: entries.length === 100 ? page + 1 : undefined, previous: page > 0 ? page - 1 : undefined });
   });
 

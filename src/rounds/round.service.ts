@@ -98,7 +98,7 @@ async function open(trx: Kysely<DB>, catalog: QuestionnaireCatalog, round: Round
     return q ? [{ round_id: round.id, group_id: g.id, questionnaire_id: q.id, questionnaire_version: q.version }] : [];
   });
   await repo.replaceRoundGroups(trx, round.id, rows);
-  await audit(trx, clock, { actorId, action: 'round-opened', subject: round.period, details: { groups: rows.length } });
+  await audit(trx, clock, { actorId, action: 'round-opened', subject: round.period, details: { groups: rows.length }, institutionId: round.institution_id });
   return true;
 }
 
@@ -107,7 +107,7 @@ async function close(trx: Kysely<DB>, round: RoundRow, clock: Clock, actorId: st
   // The status change waits for writers still storing answers in this round (they hold the row),
   // and no answer comes in after it: the round's rows are final here.
   await forgetArrivalOrder(trx, round.id);
-  await audit(trx, clock, { actorId, action: 'round-closed', subject: round.period });
+  await audit(trx, clock, { actorId, action: 'round-closed', subject: round.period, institutionId: round.institution_id });
   return true;
 }
 
