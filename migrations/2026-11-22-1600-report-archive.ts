@@ -10,6 +10,18 @@ import { PostgresAdapter, sql, type Kysely } from 'kysely';
  *   period-report schedule.
  * - Reports are never changed or deleted: the database refuses it, not only the code.
  */
+/**
+ * By the adapter's class name along its prototype chain, not `instanceof`: a second copy of Kysely
+ * (a test runner's module registry) has its own PostgresAdapter class, and a silent `false` would
+ * run SQLite's triggers on PostgreSQL.
+ */
+function isPostgres(db: Kysely<any>): boolean {
+  for (let p = Object.getPrototypeOf(db.getExecutor().adapter); p; p = Object.getPrototypeOf(p)) {
+    if (p.constructor?.name === PostgresAdapter.name) return true;
+  }
+  return false;
+}
+
 export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('report').addColumn('title', 'text', (c) => c.notNull().defaultTo('')).execute();
   await db.schema.alterTable('report').addColumn('round_id', 'text', (c) => c.references('round.id')).execute();
@@ -21,7 +33,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema.alterTable('municipality').addColumn('report_every_months', 'integer').execute();
   await db.schema.alterTable('municipality').addColumn('report_language', 'text', (c) => c.notNull().defaultTo('nl')).execute();
 
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     await sql`create function report_immutable() returns trigger language plpgsql as $$ begin raise exception 'reports are never changed'; end $$`.execute(db);
     await sql`create trigger report_never_changed before update or delete on report for each row execute function report_immutable()`.execute(db);
   } else {
@@ -31,7 +43,7 @@ export async function up(db: Kysely<any>): Promise<void> {
 }
 
 export async function down(db: Kysely<any>): Promise<void> {
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
+  if (isPostgres(db)) {
     await sql`drop trigger report_never_changed on report`.execute(db);
     await sql`drop function report_immutable()`.execute(db);
   } else {

@@ -48,6 +48,43 @@ async function main(): Promise<void> {
     );
   });
 
+  // From the moment the server listens, a stop finishes what is in flight — also during the first
+  // schedule step below, which after an upgrade may take long (it summarises every closed round).
+  let stopping = false;
+  let scheduler: NodeJS.Timeout | undefined;
+  let scheduled: Promise<unknown> = Promise.resolve();
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(t(config.language, 'startup.stopping'));
+    clearInterval(scheduler);
+    clearInterval(checkpoints);
+    logger.info('shutdown', { signal });
+    // Finish requests in flight, then close the database (which waits for a running transaction).
+    // Node keeps a kept-alive connection open after close() until its keep-alive timeout (6 s) and
+    // serves every further request on it: so a request that still arrives says the connection
+    // closes, and each connection is closed as soon as its response is done.
+    server.prependListener('request', (_req, res) => res.setHeader('Connection', 'close'));
+    const closeIdle = setInterval(() => server.closeIdleConnections(), 50);
+    server.close(() => {
+      clearInterval(closeIdle);
+      Promise.all([writer.idle(), scheduled.then(() => reportScheduler.idle())])
+        .then(() => renderer.close())
+        .then(() => db.destroy())
+        .then(
+          () => process.exit(0),
+          (error: unknown) => {
+            logger.error('closing the database failed', { error });
+            process.exit(1);
+          },
+        );
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(1), 10_000).unref();
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+
   say(t(config.language, 'startup.listening', { url: config.publicUrl }));
   const setupToken = await issueSetupTokenIfNeeded(db, systemClock);
   if (setupToken) say(`\n${t(config.language, 'startup.setup-link')}\n  ${config.publicUrl}/setup/${setupToken}\n`);
@@ -57,7 +94,7 @@ async function main(): Promise<void> {
   // At start, then every 10 minutes. Rounds that closed are summarised straight away, so the
   // first person to open the results does not wait for it.
   const schedule = () =>
-    Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock), deleteTabletSessionsOfClosedRounds(db)])
+    (scheduled = Promise.all([runSchedule(db, questionnaires, systemClock, logger), purgeExpiredSessions(db, systemClock), deleteTabletSessionsOfClosedRounds(db)])
       .then(
         ([done]) => (done.opened || done.closed || done.planned) && logger.info('schedule', done),
         (error: unknown) => logger.error('schedule failed', { error }),
@@ -68,33 +105,10 @@ async function main(): Promise<void> {
         (error: unknown) => logger.error('summarising closed rounds failed', { error }),
       )
       // Then the reports that are due: a group report per closed group, municipalities' period reports.
-      .then(() => reportScheduler.kick());
+      .then(() => reportScheduler.kick()));
+  if (stopping) return;
   await schedule();
-  const scheduler = setInterval(schedule, 10 * 60_000);
-
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    say(t(config.language, 'startup.stopping'));
-    clearInterval(scheduler);
-    clearInterval(checkpoints);
-    logger.info('shutdown', { signal });
-    // Finish requests in flight, then close the database (which waits for a running transaction).
-    server.close(() => {
-      Promise.all([writer.idle(), reportScheduler.idle()]).then(() => renderer.close()).then(() => db.destroy()).then(
-        () => process.exit(0),
-        (error: unknown) => {
-          logger.error('closing the database failed', { error });
-          process.exit(1);
-        },
-      );
-    });
-    server.closeIdleConnections();
-    setTimeout(() => process.exit(1), 10_000).unref();
-  };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  if (!stopping) scheduler = setInterval(schedule, 10 * 60_000);
 }
 
 main().catch((error: unknown) => {

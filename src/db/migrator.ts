@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
-import { Migrator, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
+import { Migrator, NO_MIGRATIONS, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely/migration';
 import { paths } from '../paths';
 
 /** `2026-11-22-1200-initial.ts`: the date and time order the migrations; a test enforces it. */
@@ -42,6 +42,14 @@ function unwrap({ error, results }: MigrationResultSet): string[] {
 /** Runs every pending migration; returns the names it ran. */
 export async function migrateToLatest(db: Kysely<any>, folder?: string): Promise<string[]> {
   return unwrap(await migrator(db, folder).migrateToLatest());
+}
+
+/**
+ * Migrates up or down to exactly `name` (or undoes every migration for `'empty'`); returns the
+ * names it ran or undid. For tests that fill an earlier schema version and upgrade it.
+ */
+export async function migrateTo(db: Kysely<any>, name: string | 'empty', folder?: string): Promise<string[]> {
+  return unwrap(await migrator(db, folder).migrateTo(name === 'empty' ? NO_MIGRATIONS : name));
 }
 
 /** Undoes the latest migration; returns its name (or nothing when none had run). */

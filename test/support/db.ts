@@ -121,9 +121,13 @@ async function migratedTemplate(): Promise<string> {
         const db = openDatabase({ kind: 'postgres', url: databaseUrl(name), poolSize: 1 });
         try {
           await migrateToLatest(db);
-        } finally {
+        } catch (error) {
+          // Never leave a half-made template for the next test to copy.
           await db.destroy();
+          await client.query(`drop database ${name}`);
+          throw error;
         }
+        await db.destroy();
       }
       return name;
     } finally {
