@@ -9,7 +9,7 @@ import type { DB } from '../db/schema';
 import { ReportRenderError, PdfRenderer } from '../reports/pdf-renderer';
 import { generatePeriodReport } from '../reports/report.service';
 import { createReportTemplates } from '../reports/report.templates';
-import { backupSqlite, defaultBackupName } from '../backup/backup.service';
+import { BackupProblem } from '../backup/backup.errors';
 import { roles } from '../auth/user.schema';
 import { createUser } from '../auth/user.service';
 import { describeStartupError, openDatabaseChecked, prepare } from '../bootstrap';
@@ -19,10 +19,11 @@ import { loadDemo } from '../demo/demo.service';
 import { AppError, StartupError } from '../errors';
 import { t, tBoth, translateBoth } from '../i18n/messages';
 import { firstInstitutionId, listMunicipalities } from '../organisation/organisation.repository';
-import { paths } from '../paths';
 import { formatProblem, loadQuestionnaires } from '../questionnaires/questionnaire.loader';
 import { questionnaireKey } from '../questionnaires/questionnaire';
 import { systemClock } from '../system';
+import { addAdminCommands } from './admin-commands';
+import { CliFailure, CliProblem } from './cli-errors';
 import { readPassword } from './password-input';
 import { progressReporter } from './progress';
 
@@ -104,17 +105,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
       });
     });
 
-  program
-    .command('backup')
-    .description('een consistente kopie van de database maken, ook terwijl de server draait / back up the database, also while the server runs')
-    .option('--out <file>', 'doelbestand / target file')
-    .action(async (options: { out?: string }) => {
-      await withPrepared(async (config, { db }) => {
-        const { file, bytes, keyFile } = await backupSqlite(db, options.out ?? defaultBackupName(paths.data, systemClock.now()), config.secretFile);
-        out(t(config.language, 'cli.backup-done', { file, size: `${(bytes / 1024).toFixed(0)} KiB` }));
-        if (keyFile) out(t(config.language, 'cli.backup-key', { file: keyFile }));
-      });
-    });
+  addAdminCommands(program, out);
 
   program
     .command('report')
@@ -203,12 +194,6 @@ function wholeNumber(value: string): number {
   return Number(value);
 }
 
-/** A command that already said what is wrong and only needs to exit non-zero. */
-class CliFailure extends Error {}
-
-/** A plain problem with what was asked, printed as it is (no stack). */
-class CliProblem extends Error {}
-
 /** Runs the CLI; resolves to the exit code. Errors are printed plainly, without stacks, unless unexpected. */
 export async function runCli(argv: readonly string[], err: (line: string) => void = (l) => process.stderr.write(l + '\n')): Promise<number> {
   try {
@@ -217,7 +202,7 @@ export async function runCli(argv: readonly string[], err: (line: string) => voi
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     if (error instanceof CliFailure) return 1;
-    if (error instanceof CliProblem) {
+    if (error instanceof CliProblem || error instanceof BackupProblem) {
       err(error.message);
       return 1;
     }

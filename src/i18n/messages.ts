@@ -1,4 +1,5 @@
 import type { Language } from '../config';
+import { backupMessages, doctorMessages } from './admin.messages';
 import { validationMessages } from './validation.messages';
 import { organisationMessages, roundMessages, staffMessages, userMessages } from './staff.messages';
 import { reportMessages } from './report.messages';
@@ -102,7 +103,7 @@ const coreMessages = {
   },
 } as const;
 
-export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...resultsMessages, ...reportMessages, ...validationMessages } as const satisfies Record<string, Record<Language, string>>;
+export const messages = { ...coreMessages, ...staffMessages, ...organisationMessages, ...userMessages, ...roundMessages, ...surveyMessages, ...resultsMessages, ...reportMessages, ...validationMessages, ...backupMessages, ...doctorMessages } as const satisfies Record<string, Record<Language, string>>;
 
 export type MessageKey = keyof typeof messages;
 

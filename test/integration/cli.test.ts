@@ -108,7 +108,7 @@ describe('the leefklimaat command', () => {
     expect(again.stderr).toContain('the demo is loaded only into an empty installation');
 
     const target = path.join(dir, 'copy.sqlite');
-    const backup = await runCli(['backup', '--out', target], { ...env, DEFAULT_LANGUAGE: 'en' });
+    const backup = await runCli(['backup', target], { ...env, DEFAULT_LANGUAGE: 'en' });
     expect(backup.stdout).toMatch(/^Backup written: .*copy\.sqlite/);
     // The server key goes with it (printed codes depend on it), readable by the owner only.
     expect(backup.stdout).toContain(`${target}.key`);
