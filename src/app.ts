@@ -11,6 +11,7 @@ import { parseCookies } from './http/cookies';
 import { csrfProtection } from './http/csrf';
 import { errorHandler, notFound } from './http/error-handler';
 import { languageMiddleware } from './http/language';
+import { refuseNulCharacters } from './http/nul-characters';
 import './http/locals';
 import { sendPage } from './http/page';
 import { requestLog } from './http/request-log';
@@ -98,6 +99,7 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
   app.use(express.json({ limit: '64kb' }));
+  app.use(refuseNulCharacters);
   app.use(parseCookies);
   app.use(languageMiddleware(deps.config.language, secure, (path) => SURVEY_PATHS.test(path)));
   app.use(loadSession(deps.db, deps.clock));

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import type { Server } from 'node:http';
 import { createApp } from './app';
+import { createHttpServer } from './http/server';
 import { purgeExpiredSessions } from './auth/session.service';
 import { issueSetupTokenIfNeeded } from './auth/setup.service';
 import { describeStartupError, prepare } from './bootstrap';
@@ -38,8 +39,8 @@ async function main(): Promise<void> {
   );
   const app = createApp({ config, db, questionnaires, views, logger, clock: systemClock, secret, writer, renderer, reportScheduler });
   // Not app.listen: Express 5 calls its callback on errors too, which would report a taken port
-  // as a started server.
-  const server: Server = createServer(app);
+  // as a started server. Our own server: limits for slow clients, plain answers to malformed requests.
+  const server: Server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.listen(config.port, config.host);

@@ -6,7 +6,7 @@ import type { DB } from '../db/schema';
 import { AppError } from '../errors';
 import { clientKey } from '../http/client';
 import { clearCookie, setCookie } from '../http/cookies';
-import { detailErrors, parseForm, sendPage } from '../http/page';
+import { detailErrors, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
@@ -45,7 +45,7 @@ export function authRoutes(deps: AuthDeps): Router {
 
   router.post('/login', async (req, res) => {
     const form = parseForm(loginSchema, req.body, res.locals.lang);
-    if (!form.ok) return sendPage(res, deps.views, 'login', { errors: form.errors, values: req.body }, 400);
+    if (!form.ok) return sendPage(res, deps.views, 'login', { errors: form.errors, values: formValues(req.body) }, 400);
     try {
       // The client address keys the in-memory limiter only; it is never stored or logged.
       const { token } = await login(deps.db, deps, { ...form.data, clientKey: clientKey(req) });
@@ -71,7 +71,7 @@ export function authRoutes(deps: AuthDeps): Router {
 
   router.post('/setup/:token', async (req, res) => {
     const form = parseForm(setupSchema, req.body, res.locals.lang);
-    if (!form.ok) return sendPage(res, deps.views, 'setup', { title: 'setup.title', errors: form.errors, values: req.body }, 400);
+    if (!form.ok) return sendPage(res, deps.views, 'setup', { title: 'setup.title', errors: form.errors, values: formValues(req.body) }, 400);
     await completeSetup(deps.db, deps.clock, req.params.token, form.data);
     res.redirect(303, '/login');
   });

@@ -36,11 +36,15 @@ let dummyHash: Promise<string> | undefined;
  * Checks email and password and opens a session. Failures are limited per email address and per
  * client, and audit-logged; the client key is used in memory only.
  */
-export async function login(
+/**
+ * Checks an e-mail address and password — attempt limits, a failed attempt in the audit log — and
+ * opens nothing: for signing in, and for proving who stops a tablet.
+ */
+export async function verifyCredentials(
   db: Kysely<DB>,
   deps: { clock: Clock; limiter: AttemptLimiter },
   input: { email: string; password: string; clientKey: string },
-): Promise<{ token: string; user: CurrentUser }> {
+) {
   const email = input.email.trim().toLowerCase();
   const keys = [`email:${email}`, `client:${input.clientKey}`];
   const wait = deps.limiter.retryAfter(keys);
@@ -55,6 +59,15 @@ export async function login(
     throw new LoginFailed();
   }
   deps.limiter.succeed(keys);
+  return user;
+}
+
+export async function login(
+  db: Kysely<DB>,
+  deps: { clock: Clock; limiter: AttemptLimiter },
+  input: { email: string; password: string; clientKey: string },
+): Promise<{ token: string; user: CurrentUser }> {
+  const user = await verifyCredentials(db, deps, input);
 
   const token = randomBytes(32).toString('base64url');
   const csrfToken = randomBytes(24).toString('base64url');

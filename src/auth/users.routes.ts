@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { recentAuditEntries } from '../audit/audit.service';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
-import { detailErrors, parseForm, sendPage } from '../http/page';
+import { detailErrors, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import { listMunicipalities } from '../organisation/organisation.repository';
 import { institutionOf, listGroupsFor } from '../organisation/organisation.service';
@@ -58,7 +58,7 @@ export function userRoutes(deps: Deps): Router {
   });
 
   router.post(['/users', '/users/:id'], async (req: Request<{ id?: string }>, res) => {
-    const values = { ...req.body, id: req.params.id, active: req.body?.active === 'on', password: '' };
+    const values = { ...formValues(req.body), id: req.params.id, active: req.body?.active === 'on', password: '' };
     const form = parseForm(userForm, req.body, res.locals.lang);
     if (!form.ok) return showForm(res, values, form.errors, 400);
     const actor = res.locals.user!;

@@ -1,7 +1,7 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Language } from '../config';
 import { AppError, NotFoundError } from '../errors';
-import { t, translate } from '../i18n/messages';
+import { t, translate, type MessageKey } from '../i18n/messages';
 import type { Logger } from '../logger';
 import type { PageRenderer } from '../views/render';
 import { requestLanguage } from './language';
@@ -9,6 +9,13 @@ import { sendPage } from './page';
 
 export const notFound: RequestHandler = () => {
   throw new NotFoundError();
+};
+
+/** What a client's malformed request gets told, by the status the body parser gave it. */
+const CLIENT_MESSAGES: Partial<Record<number, MessageKey>> = {
+  408: 'v.request-too-slow',
+  413: 'v.request-too-large',
+  415: 'v.request-type-unsupported',
 };
 
 /** Body-parser and similar middleware mark client mistakes with a 4xx `status`; keep those 4xx. */
@@ -38,7 +45,7 @@ export function errorHandler(deps: { logger: Logger; views: PageRenderer; langua
     } else if (clientStatus(error) !== undefined) {
       status = clientStatus(error)!;
       code = 'bad-request';
-      message = translate(lang, 'v.the-request-is-not-valid');
+      message = t(lang, CLIENT_MESSAGES[status] ?? 'v.the-request-is-not-valid');
     } else {
       status = 500;
       code = 'internal';
@@ -46,10 +53,13 @@ export function errorHandler(deps: { logger: Logger; views: PageRenderer; langua
       deps.logger.error('unhandled error', { route: req.route?.path, method: req.method, error });
     }
     res.status(status);
+    // What a handler set for the answer it meant to give (a file's type, a download's name) does
+    // not describe this one.
+    res.removeHeader('Content-Disposition');
     if (req.accepts(['html', 'json']) === 'html') {
       sendPage(res, deps.views, 'error', { title: String(status), heading: String(status), message, details }, status);
     } else {
-      res.json({ error: { code, message, details } });
+      res.type('json').json({ error: { code, message, details } });
     }
   };
 }

@@ -36,6 +36,22 @@ export function sendPage(res: Response, views: PageRenderer, page: string, conte
   res.status(status).type('html').send(views.render(page, { lang, user, csrfToken, nav, layout, ...context }));
 }
 
+/**
+ * What a form sent, to show in it again: text, and lists of text (multi-selects). A script may post
+ * JSON objects where text belongs; those are left out, as a page cannot show them as text.
+ */
+export function formValues(body: unknown): Record<string, string | string[]> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return {};
+  return Object.fromEntries(
+    Object.entries(body).flatMap(([key, value]): [string, string | string[]][] => {
+      if (typeof value === 'string') return [[key, value]];
+      if (typeof value === 'number' || typeof value === 'boolean') return [[key, String(value)]];
+      if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [[key, value as string[]]];
+      return [];
+    }),
+  );
+}
+
 /** Field → first message in the reader's language, for showing each problem beside its field. */
 export function fieldErrors(error: ZodError, lang: Language): Record<string, string> {
   const errors: Record<string, string> = {};
@@ -76,10 +92,13 @@ export function parseForm<T extends z.ZodType>(
   body: unknown,
   lang: Language,
 ): { ok: true; data: z.output<T> } | { ok: false; errors: Record<string, string> } {
+  // A JSON body may be an array or a bare value: read as an empty form, so each field says what it
+  // needs — a problem with the body as a whole has no field to be shown beside.
+  const input = typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {};
   // Valid input is the common case: the translated messages are built only when something is wrong.
-  const valid = schema.safeParse(body ?? {}, { reportInput: false });
+  const valid = schema.safeParse(input, { reportInput: false });
   if (valid.success) return { ok: true, data: valid.data };
-  const parsed = schema.safeParse(body ?? {}, { error: formErrorMap(lang) });
+  const parsed = schema.safeParse(input, { error: formErrorMap(lang) });
   return parsed.success ? { ok: true, data: parsed.data } : { ok: false, errors: fieldErrors(parsed.error, lang) };
 }
 

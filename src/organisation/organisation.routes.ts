@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import { requireRole } from '../auth/auth.middleware';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
-import { detailErrors, parseForm, sendPage } from '../http/page';
+import { detailErrors, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
 import type { PageRenderer } from '../views/render';
@@ -64,7 +64,7 @@ export function organisationRoutes(deps: Deps): Router {
   });
   router.post(['/organisation/locations', '/organisation/locations/:id'], async (req: Request<{ id?: string }>, res) => {
     const form = parseForm(locationForm, req.body, res.locals.lang);
-    const values = { ...req.body, id: req.params.id };
+    const values = { ...formValues(req.body), id: req.params.id };
     if (!form.ok) return showLocation(res, values, form.errors, 400);
     await orShowForm(res, (errors, status) => showLocation(res, values, errors, status), async () => {
       await service.saveLocation(deps.db, res.locals.user!, req.params.id, form.data.name);
@@ -85,7 +85,7 @@ export function organisationRoutes(deps: Deps): Router {
   });
   router.post(['/organisation/groups', '/organisation/groups/:id'], async (req: Request<{ id?: string }>, res) => {
     const form = parseForm(groupForm, req.body, res.locals.lang);
-    const values = { ...req.body, id: req.params.id, active: req.body?.active === 'on' };
+    const values = { ...formValues(req.body), id: req.params.id, active: req.body?.active === 'on' };
     if (!form.ok) return showGroup(res, values, form.errors, 400);
     await orShowForm(res, (errors, status) => void showGroup(res, values, errors, status), async () => {
       await service.saveGroup(deps.db, deps.questionnaires, res.locals.user!, req.params.id, form.data);
@@ -110,8 +110,8 @@ export function organisationRoutes(deps: Deps): Router {
   });
   router.post(['/organisation/municipalities', '/organisation/municipalities/:id'], async (req: Request<{ id?: string }>, res) => {
     const form = parseForm(municipalityForm, req.body, res.locals.lang);
-    const raw = req.body?.locationIds;
-    const values = { ...req.body, id: req.params.id, locationIds: raw === undefined ? [] : [raw].flat() };
+    const sent = formValues(req.body);
+    const values = { ...sent, id: req.params.id, locationIds: sent['locationIds'] === undefined ? [] : [sent['locationIds']].flat() };
     if (!form.ok) return showMunicipality(res, values, form.errors, 400);
     await orShowForm(res, (errors, status) => void showMunicipality(res, values, errors, status), async () => {
       await service.saveMunicipality(deps.db, res.locals.user!, req.params.id, form.data);

@@ -6,7 +6,7 @@ import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { NotFoundError, UnavailableError } from '../errors';
 import { translate } from '../i18n/messages';
-import { formProblems, parseForm, sendPage } from '../http/page';
+import { formProblems, formValues, parseForm, sendPage } from '../http/page';
 import type { Logger } from '../logger';
 import { listMunicipalities } from '../organisation/organisation.repository';
 import { institutionOf } from '../organisation/organisation.service';
@@ -104,7 +104,7 @@ export function reportRoutes(deps: Deps): Router {
 
   router.post('/reports/period', requireRole(...MANAGERS), async (req, res) => {
     const form = parseForm(periodReportForm, req.body, res.locals.lang);
-    const values = typeof req.body === 'object' && req.body ? (req.body as Record<string, unknown>) : {};
+    const values = formValues(req.body);
     if (!form.ok) return showArchive(res, values, form.errors, 400);
     const { from, to, municipalityId, language } = form.data;
     try {

@@ -6,7 +6,7 @@ import { requireRole, STAFF_ROLES } from '../auth/auth.middleware';
 import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { NotFoundError } from '../errors';
-import { formProblems, parseForm, sendPage } from '../http/page';
+import { formProblems, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import { institutionOf } from '../organisation/organisation.service';
@@ -143,11 +143,12 @@ export function resultsRoutes(deps: Deps): Router {
   router.post('/groups/:id/actions', requireRole(...STAFF_ROLES), async (req, res) => {
     const groupId = String(req.params['id']);
     const form = parseForm(actionForm, req.body, res.locals.lang);
-    const asked = form.ok ? await roundOfGroup(res, groupId, form.data.roundId) : await roundOfGroup(res, groupId, String(req.body?.roundId ?? ''));
+    const sent = formValues(req.body);
+    const asked = await roundOfGroup(res, groupId, form.ok ? form.data.roundId : typeof sent['roundId'] === 'string' ? sent['roundId'] : '');
     if (!form.ok || !asked.round) {
       // The form again, for the round it was sent for when that is one of the group's (else the latest).
       const errors = form.ok ? { roundId: translate(res.locals.lang, 'res.action-round-unknown') } : form.errors;
-      return showGroup(req, res, { actionErrors: errors, actionText: req.body?.text }, 400, asked.round?.roundId ?? '');
+      return showGroup(req, res, { actionErrors: errors, actionText: sent['text'] }, 400, asked.round?.roundId ?? '');
     }
     const { trend, round } = asked;
     await addAction(deps.db, deps.clock, res.locals.user!, { groupId, groupName: trend.group.name, ...round }, form.data.text);

@@ -5,7 +5,7 @@ import { requireRole, Forbidden } from '../auth/auth.middleware';
 import { ownGroupIds } from '../auth/user.service';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
-import { parseForm, sendPage } from '../http/page';
+import { formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
@@ -50,7 +50,7 @@ export function roundRoutes(deps: Deps): Router {
 
   router.post('/rounds', requireRole(...MANAGERS), async (req, res) => {
     const form = parseForm(newRoundForm, req.body, res.locals.lang);
-    if (!form.ok) return showRounds(res, { newErrors: form.errors, newValues: req.body }, 400);
+    if (!form.ok) return showRounds(res, { newErrors: form.errors, newValues: formValues(req.body) }, 400);
     await orShowRounds(res, async () => {
       await createRound(deps.db, res.locals.user!, form.data);
       res.redirect(303, '/rounds?saved');

@@ -1,14 +1,14 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { AttemptLimiter } from '../auth/login-limiter';
-import { login, SESSION_COOKIE, logout, TooManyAttempts } from '../auth/session.service';
+import { SESSION_COOKIE, logout, TooManyAttempts, verifyCredentials } from '../auth/session.service';
 import { requireRole } from '../auth/auth.middleware';
 import type { Config } from '../config';
 import type { Database } from '../db/database';
 import { AppError } from '../errors';
 import { clientKey } from '../http/client';
 import { clearCookie, setCookie } from '../http/cookies';
-import { formProblems, parseForm, sendPage } from '../http/page';
+import { formProblems, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import type { Logger } from '../logger';
 import { helpResources } from '../organisation/organisation.service';
@@ -316,7 +316,7 @@ export function surveyRoutes(deps: Deps): Router {
     const fail = (error: unknown, field: string) => {
       if (!(error instanceof AppError) || error.status >= 500) throw error;
       if (error instanceof TooManyAttempts) res.set('Retry-After', String(error.retryAfterSeconds));
-      leavePage(req, res, { errors: { [field]: translate(res.locals.lang, error.message, error.params) }, email: body?.['email'] }, error.status);
+      leavePage(req, res, { errors: { [field]: translate(res.locals.lang, error.message, error.params) }, email: formValues(body)['email'] }, error.status);
     };
     if (body && 'pin' in body) {
       const form = parseForm(pinForm, body, res.locals.lang);
@@ -330,22 +330,18 @@ export function surveyRoutes(deps: Deps): Router {
       return res.redirect(303, '/login');
     }
     const form = parseForm(loginForm, body, res.locals.lang);
-    if (!form.ok) return leavePage(req, res, { errors: form.errors, email: body?.['email'] }, 400);
-    let signedIn: Awaited<ReturnType<typeof login>>;
+    if (!form.ok) return leavePage(req, res, { errors: form.errors, email: formValues(body)['email'] }, 400);
+    // The password only proves who stops the tablet: no staff session is opened on a group's
+    // device, where a saved password would otherwise let a young person in.
+    let who: Awaited<ReturnType<typeof verifyCredentials>>;
     try {
-      signedIn = await login(deps.db, deps, { ...form.data, clientKey: clientKey(req) });
+      who = await verifyCredentials(deps.db, deps, { ...form.data, clientKey: clientKey(req) });
     } catch (error) {
       return fail(error, 'password');
     }
-    if (!(await mayEndTablet(deps, signedIn.user, tablet))) {
-      // Right password, wrong person for this tablet: no session stays behind, the tablet stays on.
-      await logout(deps.db, deps.clock, signedIn.user);
-      return fail(new NotYourTablet(), 'password');
-    }
-    // The password only proves who stops the tablet: no staff session stays on a group's device,
-    // where a saved password would otherwise let a young person in.
-    await endTablet(deps, tablet, signedIn.user.id);
-    await logout(deps.db, deps.clock, signedIn.user);
+    // Right password, wrong person for this tablet: the tablet stays on.
+    if (!(await mayEndTablet(deps, { id: who.id, role: who.role, institutionId: who.institution_id }, tablet))) return fail(new NotYourTablet(), 'password');
+    await endTablet(deps, tablet, who.id);
     clearCookie(res, TABLET_COOKIE, secure);
     res.redirect(303, '/login');
   });

@@ -260,7 +260,7 @@ export async function leaveTablet(deps: SurveyDeps, access: Extract<SurveyAccess
 }
 
 /** Staff of the tablet's institution who work with groups; a group leader only for their own groups. */
-export async function mayEndTablet(deps: Pick<SurveyDeps, 'db'>, user: CurrentUser, access: Extract<SurveyAccess, { mode: 'tablet' }>): Promise<boolean> {
+export async function mayEndTablet(deps: Pick<SurveyDeps, 'db'>, user: Pick<CurrentUser, 'id' | 'role' | 'institutionId'>, access: Extract<SurveyAccess, { mode: 'tablet' }>): Promise<boolean> {
   if (user.institutionId !== access.target.institutionId) return false;
   if (user.role === 'administrator' || user.role === 'manager') return true;
   return user.role === 'group_leader' && (await ownGroupIds(deps.db, user.id)).includes(access.target.groupId);
