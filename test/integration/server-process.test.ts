@@ -4,18 +4,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { paths } from '../../src/paths';
-import { runEntry } from '../support/processes';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
+import { freePort, runEntry } from '../support/processes';
 
 describe('starting the server', () => {
   let dir: string;
