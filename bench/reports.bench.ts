@@ -219,7 +219,7 @@ async function seedReports(q: Questionnaire, random: Random, dirs: string[]): Pr
   const sorted = order.map((i) => responses[i]!);
   const answerBytes = Buffer.alloc(values.length);
   for (const [at, i] of order.entries()) for (let v = 0; v < items.length; v++) answerBytes[at * items.length + v] = values[i * items.length + v]!;
-  const raw = await rawOpen(sqliteFileOf(config));
+  const raw = await rawOpen(sqliteFileOf(config.database));
   try {
     await rawRun(raw, 'begin');
     await rawRun(raw, RESPONSES_SQL, [JSON.stringify(sorted), QUESTIONNAIRE_ID, QUESTIONNAIRE_VERSION]);

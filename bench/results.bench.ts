@@ -1,76 +1,84 @@
 /**
  * `npm run bench:results`: how long the results take to come out of the real server
- * (`dist/src/main.js` as its own process, on a seeded database in a temporary folder), and how
- * long the institution's aggregate takes over a million responses.
+ * (`dist/src/main.js` as its own process), and how long the institution's aggregate takes over a
+ * million responses — on SQLite and on PostgreSQL side by side, with the very same data.
  *
- * Two datasets, each in its own data folder, seeded through `prepare` (questionnaires checked,
- * database created and migrated, questionnaires registered) and then filled directly:
+ * Two datasets (`results-seed.ts`), each drawn once from a seeded generator and written into a
+ * fresh database of each kind: a SQLite file in a temporary folder, and a database on a private
+ * PostgreSQL server the bench starts and stops (durable: fsync and synchronous_commit on, as the
+ * server's SQLite runs with synchronous=FULL). Each is seeded through `prepare` (questionnaires
+ * checked, database created and migrated, questionnaires registered) and then filled directly:
  *   A: 50 groups (5 locations, lk-jeugd v1) × 20 closed rounds × 10 responses = 10,000 responses;
  *   B: 500 groups (10 locations) × 20 closed rounds × 100 responses = 1,000,000 responses.
- * Every response answers all 32 items (values 1–5 from a seeded generator; BENCH_1M_ITEMS can
+ * Every response answers all 32 items (values 1–5 from the seeded generator; BENCH_1M_ITEMS can
  * lower the answers per response of B only — never its number of responses). The rows go into
- * `response` / `response_answer` exactly as the survey writer leaves them (random UUIDs), so the
- * summaries are really computed from the answers: `summarizeClosedRounds` is called in-process
- * after seeding, with the server's own pragmas, and its time is reported (a one-time cost per
- * round: the server does it when a round closes). Seeding itself uses big `json_each` inserts with
- * `journal_mode = off, synchronous = off` (a bench database); its time is printed too.
+ * `response` / `response_answer` as the server leaves them (random UUIDs; on PostgreSQL round by
+ * round, as the server writes a round's rows anew when it closes), so the summaries are really
+ * computed from the answers: `summarizeClosedRounds` is called in-process after seeding, with the
+ * server's own connection settings, and its time is reported (a one-time cost per round: the
+ * server does it when a round closes). Seeding: SQLite in big `json_each` inserts with
+ * `journal_mode = off, synchronous = off`; PostgreSQL in big `unnest` inserts in one transaction
+ * with synchronous_commit off, foreign-key triggers off and the answers' primary key built after
+ * the inserts, then VACUUM ANALYZE. Its time (and PostgreSQL's answers per second) is printed.
  *
- * Measured (each figure: warm-up, then up to BENCH_REQUESTS sequential calls, median and p95):
- *   - over HTTP, on the server: GET /healthz (the baseline, measured in the same run, interleaved
- *     with the others: the machine is shared and noisy), the overview page GET /results?round=…,
- *     the group trend API GET /api/results/groups/:id (a different group each time), and the
- *     overview JSON GET /api/results/overview?round=…; signed in as a manager through a session
- *     inserted directly (no scrypt). Requests ask for gzip, as a browser does.
- *   - in-process, on the same database (the server stopped): the service functions overview(),
- *     groupRoundDetail() and institutionTrend() — the institution aggregate, which has no route
- *     yet — beside a baseline (`pingDatabase`, one cheap query); as a hint where the time goes,
- *     what the overview page does after overview() (overviewView(), the Handlebars render near
- *     enough as the route calls it, gzip), 1,000 formatNumber() calls, and the repository queries
- *     the service functions are made of.
+ * Measured (each figure: warm-up, then up to BENCH_REQUESTS sequential calls, median and p95),
+ * every database's calls interleaved with the other's and with its own baseline (the machine is
+ * shared and noisy):
+ *   - over HTTP, on the servers (one per database, both running): GET /healthz (the baseline),
+ *     the overview page GET /results?round=…, the group trend API GET /api/results/groups/:id (a
+ *     different group each time), and the overview JSON GET /api/results/overview?round=…; signed
+ *     in as a manager through a session inserted directly (no scrypt). Requests ask for gzip, as a
+ *     browser does.
+ *   - in-process, on the same databases (the servers not started yet): the service functions
+ *     overview(), groupRoundDetail() and institutionTrend() — the institution aggregate, which has
+ *     no route yet — beside a baseline (`pingDatabase`, one cheap query); the repository queries
+ *     the service functions are made of; and once (no database involved) what the overview page
+ *     does after overview(): overviewView(), the Handlebars render near enough as the route calls
+ *     it, gzip, 1,000 formatNumber() calls.
  *
  * Budgets (the issue): overview page and group trend API ≤ 50 ms each on dataset A; the
  * institution aggregate over 1M responses ≤ 1 s.
  *
- * The LAST line of stdout is one JSON object (medians):
- *   {"overview_ms": …, "group_trend_ms": …, "aggregate_1m_ms": …, "baseline_ms": …, "summarise_1m_s": …, "overview_api_1m_ms": …}
+ * The LAST line of stdout is one JSON object (medians), a key per database measured:
+ *   {"sqlite": {"overview_ms": …, "group_trend_ms": …, "aggregate_1m_ms": …, "baseline_ms": …, "summarise_1m_s": …, "overview_api_1m_ms": …},
+ *    "postgres": {… the same keys …}}
  * overview_ms and group_trend_ms are HTTP round trips on dataset A; aggregate_1m_ms is
  * institutionTrend() in-process on dataset B; baseline_ms is GET /healthz on dataset A.
- * The process exits non-zero (and prints no JSON) when a check fails.
+ * The process exits non-zero (and prints no JSON) when a check fails. The servers, the PostgreSQL
+ * server and the temporary folders go at the end, also on failure and on Ctrl-C.
  *
- * Knobs (environment, all optional): BENCH_DIR (default os.tmpdir()), BENCH_REQUESTS (30),
- * BENCH_WARMUP (5), BENCH_MAX_SECONDS (90: stop measuring a dataset's endpoints after this long,
- * with at least 5 calls each), BENCH_SEED (1), BENCH_1M_ITEMS (32: answers per response in B),
- * BENCH_SKIP_1M=1 (dataset A only), BENCH_SERVER=dist (run `dist/src/main.js`; build first).
+ * Knobs (environment, all optional): BENCH_DATABASES (sqlite,postgres: which to measure),
+ * BENCH_DIR (default os.tmpdir(); the SQLite files and the PostgreSQL server's data folder),
+ * BENCH_REQUESTS (30), BENCH_WARMUP (5), BENCH_MAX_SECONDS (90: stop measuring a dataset's calls
+ * of a kind after this long, with at least 5 calls each), BENCH_SEED (1), BENCH_1M_ITEMS (32:
+ * answers per response in B), BENCH_SKIP_1M=1 (dataset A only), BENCH_SERVER=dist (run
+ * `dist/src/main.js`; build first).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import zlib from 'node:zlib';
+import { sql } from 'kysely';
 import sqlite3 from 'sqlite3';
-import { hashToken } from '../src/auth/setup.service';
-import { SESSION_COOKIE } from '../src/auth/session.service';
-import type { CurrentUser } from '../src/auth/current-user';
-import { insertUser } from '../src/auth/user.repository';
-import { prepare } from '../src/bootstrap';
-import { loadConfig } from '../src/config';
-import { pingDatabase } from '../src/db/database';
-import { createRandom, type Random } from '../src/demo/random';
-import { insertGroup, insertInstitution, insertLocation } from '../src/organisation/organisation.repository';
+import { prepare, type Prepared } from '../src/bootstrap';
+import { loadConfig, type Config, type DatabaseConfig } from '../src/config';
+import { isPostgres, pingDatabase } from '../src/db/database';
+import { createRandom } from '../src/demo/random';
 import type { Questionnaire } from '../src/questionnaires/questionnaire';
 import * as repo from '../src/results/results.repository';
 import { groupRoundDetail, institutionTrend, isDetail, overview, type ResultsContext } from '../src/results/results.service';
 import { formatNumber, overviewView } from '../src/results/results.view';
 import { summarizeClosedRounds } from '../src/results/round-summary';
-import { defaultWindow, periodLabel, periodOf, previousPeriod, type Period } from '../src/rounds/period';
-import { insertRound, insertRoundGroups } from '../src/rounds/round.repository';
 import { paths } from '../src/paths';
-import { randomId, systemClock } from '../src/system';
+import { systemClock } from '../src/system';
 import { createPageRenderer, type PageRenderer } from '../src/views/render';
+import { clusterParent, countOne, startBenchCluster, withClient, type BenchCluster } from './postgres';
+import { countSeeded, makePlan, responsesOf, seedResults, type Seeded, type Shape } from './results-seed';
 import {
   ANSWERS_PER_RESPONSE,
   benchDir,
+  DATABASE_LABEL,
   envNumber,
   fmtInt,
   fmtMs,
@@ -79,23 +87,23 @@ import {
   memoryBacked,
   median,
   percentile,
-  QUESTIONNAIRE_ID,
-  QUESTIONNAIRE_VERSION,
   rawClose,
   rawGet,
   rawOpen,
-  rawRun,
+  selectedDatabases,
   serverEnv,
   startServer,
   table,
+  Teardown,
+  type DatabaseName,
   type RunningServer,
-  sqliteFileOf,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
 // Settings
 
 const settings = {
+  databases: selectedDatabases(),
   requests: Math.round(envNumber('BENCH_REQUESTS', 30, 1)),
   warmup: Math.round(envNumber('BENCH_WARMUP', 5, 0)),
   maxMs: envNumber('BENCH_MAX_SECONDS', 90, 1) * 1000,
@@ -106,216 +114,11 @@ const settings = {
 } as const;
 
 const BUDGET = { overviewMs: 50, groupTrendMs: 50, aggregateMs: 1000 } as const;
-
-interface Shape {
-  readonly name: 'A' | 'B';
-  readonly groups: number;
-  readonly locations: number;
-  readonly rounds: number;
-  /** Responses per group per round. */
-  readonly perCell: number;
-  /** Items answered by every response. */
-  readonly items: number;
-}
+/** Seeding B on PostgreSQL for longer than this is worth saying (the issue: ~5 minutes on 2 cores). */
+const SEED_NOTICE_MS = 5 * 60_000;
 
 const SHAPE_A: Shape = { name: 'A', groups: 50, locations: 5, rounds: 20, perCell: 10, items: ANSWERS_PER_RESPONSE };
 const SHAPE_B: Shape = { name: 'B', groups: 500, locations: 10, rounds: 20, perCell: 100, items: settings.items1m };
-
-const responsesOf = (s: Shape) => s.groups * s.rounds * s.perCell;
-
-// ---------------------------------------------------------------------------------------------
-// Seeding
-
-interface Seeded {
-  readonly shape: Shape;
-  readonly dir: string;
-  readonly port: number;
-  readonly databaseFile: string;
-  readonly institutionId: string;
-  readonly groupIds: readonly string[];
-  /** Oldest first. */
-  readonly roundIds: readonly string[];
-  readonly manager: CurrentUser;
-  /** `lk_session=<token>`, for a Cookie header. */
-  readonly cookie: string;
-  readonly seedMs: number;
-  readonly answers: number;
-  readonly fileBytes: number;
-}
-
-/**
- * The items a response of `shape` answers: all of them, or (BENCH_1M_ITEMS) the first few of each
- * scale in turn, so that every scale keeps as many answers as it can. Sorted by id: the answers
- * then go into `response_answer` in its primary key's order.
- */
-function itemsFor(q: Questionnaire, count: number): string[] {
-  if (count >= q.items.length) return q.items.map((i) => i.id).sort();
-  const byScale = q.scales.map((s) => q.items.filter((i) => i.scale === s.id).map((i) => i.id));
-  const chosen: string[] = [];
-  for (let at = 0; chosen.length < count; at++) for (const list of byScale) if (chosen.length < count && list[at] !== undefined) chosen.push(list[at]!);
-  return chosen.sort();
-}
-
-/** The `rounds` periods (half-years) before the current one, oldest first: all closed in the past. */
-function pastPeriods(rounds: number): Period[] {
-  const periods: Period[] = [];
-  let p = previousPeriod(periodOf(systemClock.now(), 6));
-  for (let i = 0; i < rounds; i++, p = previousPeriod(p)) periods.unshift(p);
-  return periods;
-}
-
-const ANSWERS_SQL =
-  'insert into response_answer (response_id, item_id, value) ' +
-  // CROSS JOIN keeps the responses as the outer loop: rows arrive in the primary key's order.
-  'select r.value, i.value, cast(hex(substr(?3, r.key * ?4 + i.key + 1, 1)) as integer) from json_each(?1) as r cross join json_each(?2) as i';
-const RESPONSES_SQL =
-  'insert into response (id, round_id, group_id, questionnaire_id, questionnaire_version) ' +
-  'select value ->> 0, value ->> 1, value ->> 2, ?2, ?3 from json_each(?1)';
-
-async function seedResults(shape: Shape, q: Questionnaire, random: Random, dirs: string[]): Promise<Seeded> {
-  const started = performance.now();
-  const dir = benchDir(`leefklimaat-bench-results-${shape.name.toLowerCase()}-`);
-  dirs.push(dir);
-  const port = await freePort();
-  const config = loadConfig(serverEnv(dir, port));
-  const now = systemClock.now().toISOString();
-  const institutionId = randomId();
-  const locationIds = Array.from({ length: shape.locations }, () => randomId());
-  const groupIds = Array.from({ length: shape.groups }, () => randomId());
-  const periods = pastPeriods(shape.rounds);
-  const roundIds = periods.map(() => randomId());
-  const managerId = randomId();
-  const token = randomBytes(32).toString('base64url');
-  const csrf = randomBytes(24).toString('base64url');
-
-  // The organisation, closed rounds and a signed-in manager, through the repositories.
-  const { db } = await prepare(config, systemClock);
-  try {
-    await db.transaction().execute(async (trx) => {
-      await insertInstitution(trx, { id: institutionId, name: `Bench ${shape.name}`, cadence_months: 6, created_at: now });
-      for (const [i, id] of locationIds.entries()) await insertLocation(trx, { id, institution_id: institutionId, name: `Locatie ${String(i + 1).padStart(2, '0')}` });
-      for (const [i, id] of groupIds.entries()) {
-        await insertGroup(trx, {
-          id,
-          location_id: locationIds[i % shape.locations]!,
-          name: `Groep ${String(i + 1).padStart(3, '0')}`,
-          places: shape.perCell + 2,
-          questionnaire_id: QUESTIONNAIRE_ID,
-          active: 1,
-        });
-      }
-      for (const [i, period] of periods.entries()) {
-        const window = defaultWindow(period);
-        await insertRound(trx, { id: roundIds[i]!, institution_id: institutionId, period: periodLabel(period), opens_on: window.opensOn, closes_on: window.closesOn, status: 'closed' });
-        await insertRoundGroups(
-          trx,
-          groupIds.map((g) => ({ round_id: roundIds[i]!, group_id: g, questionnaire_id: QUESTIONNAIRE_ID, questionnaire_version: QUESTIONNAIRE_VERSION })),
-        );
-      }
-      await insertUser(trx, {
-        id: managerId,
-        institution_id: institutionId,
-        municipality_id: null,
-        email: 'manager@bench.example.org',
-        display_name: 'Bench manager',
-        role: 'manager',
-        password_hash: 'scrypt$1$1$1$x$x',
-        pin_hash: null,
-        active: 1,
-        created_at: now,
-      });
-      await trx
-        .insertInto('staff_session')
-        .values({ token_hash: hashToken(token), user_id: managerId, csrf_token: csrf, created_at: now, expires_at: '2099-01-01T00:00:00.000Z' })
-        .execute();
-    });
-  } finally {
-    await db.destroy();
-  }
-
-  // The responses and their answers, straight into the tables (a bench database: no journal, no fsync).
-  const items = itemsFor(q, shape.items);
-  const total = responsesOf(shape);
-  const cells = shape.groups * shape.rounds;
-  // Random ids as the survey writer makes them, inserted in id order (appending to the primary
-  // key); which group and round each belongs to is shuffled, so a group's responses are spread
-  // over the table as they are after months of surveys.
-  const ids = Array.from({ length: total }, () => randomUUID()).sort();
-  const cellOf = new Uint32Array(total);
-  for (let i = 0; i < total; i++) cellOf[i] = i % cells;
-  for (let i = total - 1; i > 0; i--) {
-    const j = Math.floor(random.next() * (i + 1));
-    const t = cellOf[i]!;
-    cellOf[i] = cellOf[j]!;
-    cellOf[j] = t;
-  }
-  const raw = await rawOpen(sqliteFileOf(config));
-  try {
-    for (const pragma of ['journal_mode = off', 'synchronous = off', 'foreign_keys = off', 'cache_size = -1048576', 'temp_store = memory', 'locking_mode = exclusive']) {
-      await rawGet(raw, `pragma ${pragma}`);
-    }
-    const batch = 20_000;
-    const itemsJson = JSON.stringify(items);
-    let lastReport = performance.now();
-    for (let from = 0; from < total; from += batch) {
-      const to = Math.min(total, from + batch);
-      const responses: [string, string, string][] = [];
-      const values = Buffer.alloc((to - from) * items.length);
-      for (let i = from; i < to; i++) {
-        const cell = cellOf[i]!;
-        responses.push([ids[i]!, roundIds[Math.floor(cell / shape.groups)]!, groupIds[cell % shape.groups]!]);
-      }
-      for (let v = 0; v < values.length; v++) values[v] = 1 + Math.floor(random.next() * 5);
-      await rawRun(raw, 'begin');
-      await rawRun(raw, RESPONSES_SQL, [JSON.stringify(responses), QUESTIONNAIRE_ID, QUESTIONNAIRE_VERSION]);
-      await rawRun(raw, ANSWERS_SQL, [JSON.stringify(ids.slice(from, to)), itemsJson, values, items.length]);
-      await rawRun(raw, 'commit');
-      if (performance.now() - lastReport > 10_000) {
-        lastReport = performance.now();
-        console.log(`  … ${fmtInt(to)} of ${fmtInt(total)} responses (${((performance.now() - started) / 1000).toFixed(0)} s)`);
-      }
-    }
-  } finally {
-    await rawClose(raw);
-  }
-  const seedMs = performance.now() - started;
-  return {
-    shape,
-    dir,
-    port,
-    databaseFile: sqliteFileOf(config),
-    institutionId,
-    groupIds,
-    roundIds,
-    manager: {
-      id: managerId,
-      email: 'manager@bench.example.org',
-      displayName: 'Bench manager',
-      role: 'manager',
-      institutionId,
-      municipalityId: null,
-      hasPin: false,
-      csrfToken: csrf,
-      sessionHash: hashToken(token),
-    },
-    cookie: `${SESSION_COOKIE}=${token}`,
-    seedMs,
-    answers: total * items.length,
-    fileBytes: fs.statSync(sqliteFileOf(config)).size,
-  };
-}
-
-/** What the database holds after seeding, read-only: responses, answers, values out of range. */
-async function countSeeded(file: string): Promise<{ responses: number; answers: number; outOfRange: number }> {
-  const db = await rawOpen(file, sqlite3.OPEN_READONLY);
-  try {
-    const responses = await rawGet<{ n: number }>(db, 'select count(*) as n from response');
-    const answers = await rawGet<{ n: number; bad: number }>(db, 'select count(*) as n, total(value not between 1 and 5) as bad from response_answer');
-    return { responses: Number(responses?.n), answers: Number(answers?.n), outOfRange: Number(answers?.bad) };
-  } finally {
-    await rawClose(db);
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // Measuring: named tasks, interleaved, each call timed on its own
@@ -323,6 +126,8 @@ async function countSeeded(file: string): Promise<{ responses: number; answers: 
 interface Task {
   readonly label: string;
   readonly where: 'HTTP' | 'in-process';
+  /** The database it runs on; none for the steps that involve no database (measured once). */
+  readonly database?: DatabaseName;
   readonly baseline?: boolean;
   readonly budgetMs?: number;
   /** One call; returns the bytes on the wire (HTTP) or undefined, and throws when its check fails. */
@@ -392,14 +197,16 @@ function get(agent: http.Agent, base: URL, pathAndQuery: string, cookie: string)
 }
 
 function httpTasks(agent: http.Agent, base: URL, seeded: Seeded): Task[] {
-  const { shape, groupIds, roundIds, cookie } = seeded;
+  const database = seeded.database.kind;
+  const { shape, groupIds, roundIds } = seeded.plan;
+  const { cookie } = seeded;
   const latest = roundIds.at(-1)!;
   const fetchOk = async (what: string, pathAndQuery: string) => {
     const answer = await get(agent, base, pathAndQuery, cookie);
     if (answer.status !== 200) throw new Error(`${what}: GET ${pathAndQuery} answered ${answer.status}: ${answer.body.slice(0, 200)}`);
     return answer;
   };
-  return [
+  const tasks: Task[] = [
     {
       label: 'baseline: GET /healthz',
       where: 'HTTP',
@@ -451,6 +258,7 @@ function httpTasks(agent: http.Agent, base: URL, seeded: Seeded): Task[] {
       },
     },
   ];
+  return tasks.map((t) => ({ ...t, database }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -470,8 +278,10 @@ function checkTrend(shape: Shape, trend: Trend): void {
   }
 }
 
-async function inProcessTasks(ctx: ResultsContext, seeded: Seeded, views: PageRenderer): Promise<Task[]> {
-  const { shape, groupIds, roundIds, manager, institutionId } = seeded;
+/** The service calls and queries; with `withViews`, also the steps after them that involve no database. */
+async function inProcessTasks(ctx: ResultsContext, seeded: Seeded, views: PageRenderer, withViews: boolean): Promise<Task[]> {
+  const { shape, groupIds, roundIds, institutionId } = seeded.plan;
+  const { manager } = seeded;
   const latest = roundIds.at(-1)!;
   // What the overview route does after overview(): the page's data, then Handlebars (with the
   // route's context, near enough: no navigation), then gzip (the compression middleware).
@@ -501,7 +311,24 @@ async function inProcessTasks(ctx: ResultsContext, seeded: Seeded, views: PageRe
     ...(shape.name === 'B' ? { budgetMs: BUDGET.aggregateMs } : {}),
     call: async () => checkTrend(shape, await institutionTrend(ctx, manager)),
   };
-  return [
+  const database: DatabaseName = isPostgres(ctx.db) ? 'postgres' : 'sqlite';
+  const withoutDatabase: Task[] = [
+    {
+      label: 'overview page, after overview(): overviewView()',
+      where: 'in-process',
+      call: async () => void overviewView(result, 'nl'),
+    },
+    { label: 'overview page: Handlebars render', where: 'in-process', call: async () => void renderPage() },
+    { label: `overview page: gzip ${kb(Buffer.byteLength(html))}`, where: 'in-process', call: async () => void zlib.gzipSync(html) },
+    {
+      label: '  formatNumber() × 1,000',
+      where: 'in-process',
+      call: async (i) => {
+        for (let n = 0; n < 1000; n++) formatNumber('nl', 1 + ((i + n) % 400) / 100);
+      },
+    },
+  ];
+  const withDatabase: Task[] = [
     { label: 'baseline: pingDatabase (select 1 …)', where: 'in-process', baseline: true, call: async () => void (await pingDatabase(ctx.db)) },
     aggregateTask,
     {
@@ -520,20 +347,6 @@ async function inProcessTasks(ctx: ResultsContext, seeded: Seeded, views: PageRe
         if (!isDetail(d) || d.rounds.length !== shape.rounds) throw new Error('groupRoundDetail(): not the detail of 20 rounds');
       },
     },
-    {
-      label: 'overview page, after overview(): overviewView()',
-      where: 'in-process',
-      call: async () => void overviewView(result, 'nl'),
-    },
-    { label: 'overview page: Handlebars render', where: 'in-process', call: async () => void renderPage() },
-    { label: `overview page: gzip ${kb(Buffer.byteLength(html))}`, where: 'in-process', call: async () => void zlib.gzipSync(html) },
-    {
-      label: '  formatNumber() × 1,000',
-      where: 'in-process',
-      call: async (i) => {
-        for (let n = 0; n < 1000; n++) formatNumber('nl', 1 + ((i + n) % 400) / 100);
-      },
-    },
     { label: '  query: summarizeClosedRounds (none pending)', where: 'in-process', call: async () => void (await summarizeClosedRounds(ctx.db, ctx.questionnaires)) },
     { label: '  query: closedRounds', where: 'in-process', call: async () => void (await repo.closedRounds(ctx.db, institutionId)) },
     { label: '  query: aggregateRows (all rounds)', where: 'in-process', call: async () => void (await repo.aggregateRows(ctx.db, institutionId, ctx.k, { roundIds })) },
@@ -542,107 +355,193 @@ async function inProcessTasks(ctx: ResultsContext, seeded: Seeded, views: PageRe
     { label: '  query: scaleRows (all)', where: 'in-process', call: async () => void (await repo.scaleRows(ctx.db, institutionId, {})) },
     { label: '  query: groupsOf', where: 'in-process', call: async () => void (await repo.groupsOf(ctx.db, institutionId)) },
   ];
+  // In the order the table has always had: the service calls, the view steps after overview(), the queries.
+  return [...withDatabase.slice(0, 4).map((t) => ({ ...t, database })), ...(withViews ? withoutDatabase : []), ...withDatabase.slice(4).map((t) => ({ ...t, database }))];
 }
+
 
 // ---------------------------------------------------------------------------------------------
-// One dataset: seed, summarise, measure in-process, then over HTTP
+// One dataset: seed both databases, summarise, measure in-process, then over HTTP
 
-interface DatasetResult {
+interface Side {
+  readonly name: DatabaseName;
+  readonly env: Record<string, string>;
+  readonly config: Config;
   readonly seeded: Seeded;
-  readonly summariseMs: number;
-  readonly summarised: number;
-  readonly measured: Measured[];
-  readonly serverExit: number | null;
-  readonly serverStderr: string;
+  summariseMs: number;
+  summarised: number;
+  serverExit: number | null;
+  serverStderr: string;
 }
 
-async function runDataset(shape: Shape, q: Questionnaire, agent: http.Agent, onServer: (s: RunningServer | undefined) => void, dirs: string[]): Promise<DatasetResult> {
+interface DatasetResult {
+  readonly shape: Shape;
+  readonly sides: readonly Side[];
+  readonly measured: Measured[];
+}
+
+const label = (name: DatabaseName) => DATABASE_LABEL[name];
+const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+
+async function runDataset(shape: Shape, q: Questionnaire, cluster: BenchCluster | undefined, teardown: Teardown): Promise<DatasetResult> {
   const total = responsesOf(shape);
   console.log(
     `dataset ${shape.name}: ${fmtInt(shape.groups)} groups (${shape.locations} locations) × ${shape.rounds} closed rounds × ${shape.perCell} responses = ${fmtInt(total)} responses, ` +
       `${shape.items} answers each${shape.items < ANSWERS_PER_RESPONSE ? ` (REDUCED from ${ANSWERS_PER_RESPONSE} by BENCH_1M_ITEMS)` : ''}`,
   );
-  const seeded = await seedResults(shape, q, createRandom(settings.seed + (shape.name === 'A' ? 0 : 1)), dirs);
-  const counts = await countSeeded(seeded.databaseFile);
-  if (counts.responses !== total || counts.answers !== seeded.answers || counts.outOfRange !== 0) {
-    throw new Error(`dataset ${shape.name}: seeded ${JSON.stringify(counts)}, expected ${total} responses and ${seeded.answers} answers in 1–5`);
+  const plan = makePlan(shape, q, createRandom(settings.seed + (shape.name === 'A' ? 0 : 1)));
+  // Run at the end of the dataset (or by the teardown, if it never gets there): folders, databases.
+  const release: (() => Promise<void>)[] = [];
+  const sides: Side[] = [];
+  for (const name of settings.databases) {
+    const dir = benchDir(`leefklimaat-bench-results-${shape.name.toLowerCase()}-${name}-`);
+    release.push(teardown.add(() => fs.rmSync(dir, { recursive: true, force: true }), `remove ${dir}`));
+    let url: string | undefined;
+    if (name === 'postgres') {
+      const created = await cluster!.createDatabase(`bench_results_${shape.name.toLowerCase()}`);
+      release.push(teardown.add(() => cluster!.dropDatabase(created), `drop ${created}`));
+      url = created;
+    }
+    const env = serverEnv(dir, await freePort(), url);
+    const config = loadConfig(env);
+    const seeded = await seedResults(plan, config, console.log);
+    const checkStart = performance.now();
+    const counts = await countSeeded(config.database);
+    const checkMs = performance.now() - checkStart;
+    if (counts.responses !== total || counts.answers !== seeded.answers || counts.outOfRange !== 0 || counts.orphans !== 0) {
+      throw new Error(`dataset ${shape.name} on ${label(name)}: seeded ${JSON.stringify(counts)}, expected ${total} responses and ${seeded.answers} answers in 1–5, all with their response`);
+    }
+    console.log(
+      `  ${label(name)}: seeded in ${seconds(seeded.seedMs)}: ${fmtInt(counts.responses)} responses, ${fmtInt(counts.answers)} answers ` +
+        `(${fmtInt(counts.answers / (seeded.seedMs / 1000))} answers/s), database ${fmtInt(seeded.bytes / 1e6)} MB — ${seeded.seedSteps}; counted and checked in ${seconds(checkMs)}`,
+    );
+    sides.push({ name, env, config, seeded, summariseMs: NaN, summarised: 0, serverExit: null, serverStderr: '' });
   }
-  console.log(
-    `  seeded in ${(seeded.seedMs / 1000).toFixed(1)} s: ${fmtInt(counts.responses)} responses, ${fmtInt(counts.answers)} answers ` +
-      `(${fmtInt(counts.answers / (seeded.seedMs / 1000))} answers/s), database ${(seeded.fileBytes / 1e6).toFixed(0)} MB`,
-  );
 
   // Summaries and in-process figures, with the server's own connection settings (`prepare`).
-  const config = loadConfig(serverEnv(seeded.dir, seeded.port));
-  const prepared = await prepare(config, systemClock);
-  let summariseMs: number;
-  let summarised: number;
+  const prepared: Prepared[] = [];
   let measured: Measured[];
   try {
-    const before = performance.now();
-    summarised = await summarizeClosedRounds(prepared.db, prepared.questionnaires);
-    summariseMs = performance.now() - before;
-    const expected = shape.groups * shape.rounds;
-    if (summarised !== expected) throw new Error(`dataset ${shape.name}: summarised ${summarised} group-rounds, expected ${expected}`);
-    console.log(`  summarised ${fmtInt(summarised)} group-rounds in ${(summariseMs / 1000).toFixed(1)} s (${fmtMs(summariseMs / summarised)} ms each)`);
-    const ctx: ResultsContext = { db: prepared.db, questionnaires: prepared.questionnaires, k: config.anonymityK };
-    measured = await measureTasks(await inProcessTasks(ctx, seeded, createPageRenderer(paths.views)));
+    const views = createPageRenderer(paths.views);
+    const tasks: Task[] = [];
+    for (const [i, side] of sides.entries()) {
+      const p = await prepare(side.config, systemClock);
+      prepared.push(p);
+      const expected = shape.groups * shape.rounds;
+      const before = performance.now();
+      const ticker = setInterval(() => {
+        countGroupResults(side.config.database).then(
+          (n) => console.log(`  … ${fmtInt(n)} of ${fmtInt(expected)} group-rounds summarised (${((performance.now() - before) / 1000).toFixed(0)} s)`),
+          () => undefined,
+        );
+      }, 60_000);
+      try {
+        side.summarised = await summarizeClosedRounds(p.db, p.questionnaires);
+      } finally {
+        clearInterval(ticker);
+      }
+      side.summariseMs = performance.now() - before;
+      if (side.summarised !== expected) throw new Error(`dataset ${shape.name} on ${label(side.name)}: summarised ${side.summarised} group-rounds, expected ${expected}`);
+      console.log(`  ${label(side.name)}: summarised ${fmtInt(side.summarised)} group-rounds in ${seconds(side.summariseMs)} (${fmtMs(side.summariseMs / side.summarised)} ms each)`);
+      if (side.name === 'postgres') {
+        // The summary tables are new since the seeding's VACUUM ANALYZE: without statistics the
+        // planner guesses one row per table and picks nested loops that are several times slower.
+        // Autovacuum analyses them within a minute or so, possibly in the middle of the
+        // measurements; ANALYZE now measures that settled state, every time alike.
+        const before = performance.now();
+        await sql`analyze`.execute(p.db);
+        console.log(`  ${label(side.name)}: ANALYZE after summarising: ${fmtMs(performance.now() - before)} ms`);
+      }
+      const ctx: ResultsContext = { db: p.db, questionnaires: p.questionnaires, k: side.config.anonymityK };
+      tasks.push(...(await inProcessTasks(ctx, side.seeded, views, i === 0)));
+    }
+    measured = await measureTasks(tasks);
   } finally {
-    await prepared.db.destroy();
+    for (const p of prepared) await p.db.destroy();
   }
-  console.log(`  in-process: done`);
+  console.log('  in-process: done');
 
-  const server = await startServer(seeded.dir, seeded.port);
-  onServer(server);
+  const servers: RunningServer[] = [];
+  const agents: http.Agent[] = [];
   try {
-    measured.push(...(await measureTasks(httpTasks(agent, new URL(server.base), seeded))));
+    const tasks: Task[] = [];
+    for (const side of sides) {
+      const server = await startServer(side.env);
+      servers.push(server);
+      teardown.add(() => server.stop(), `stop the ${label(side.name)} server`);
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      agents.push(agent);
+      tasks.push(...httpTasks(agent, new URL(server.base), side.seeded));
+    }
+    measured.push(...(await measureTasks(tasks)));
   } finally {
-    agent.destroy();
+    for (const agent of agents) agent.destroy();
   }
-  const serverExit = await server.stop();
-  onServer(undefined);
-  console.log(`  HTTP: done (server pid ${server.pid}, exit ${serverExit})\n`);
-  return { seeded, summariseMs, summarised, measured, serverExit, serverStderr: server.stderr().trim() };
+  for (const [i, server] of servers.entries()) {
+    sides[i]!.serverExit = await server.stop();
+    sides[i]!.serverStderr = server.stderr().trim();
+  }
+  console.log(`  HTTP: done (servers stopped: ${sides.map((s) => `${label(s.name)} exit ${s.serverExit}`).join(', ')})\n`);
+  for (const done of release.reverse()) await done();
+  return { shape, sides, measured };
+}
+
+/** Progress of a long summary, read beside it (SQLite: WAL lets a reader in; PostgreSQL: its own connection). */
+async function countGroupResults(database: DatabaseConfig): Promise<number> {
+  if (database.kind === 'postgres') return withClient(database.url, (c) => countOne(c, 'select count(*) as n from group_result'));
+  const db = await rawOpen(database.file, sqlite3.OPEN_READONLY);
+  try {
+    return Number((await rawGet<{ n: number }>(db, 'select count(*) as n from group_result'))?.n);
+  } finally {
+    await rawClose(db);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------
+// The table: a row per measure, the databases side by side
 
 const kb = (bytes: number | undefined) => (bytes === undefined ? '' : bytes < 1024 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KiB`);
 
 function rows(result: DatasetResult): string[][] {
-  const { shape } = result.seeded;
+  const { shape } = result;
   const out: string[][] = [];
+  const names = result.sides.map((s) => s.name);
   for (const where of ['HTTP', 'in-process'] as const) {
     const group = result.measured.filter((m) => m.task.where === where);
-    const baseline = group.find((m) => m.task.baseline);
-    const base = baseline ? median(baseline.ms) : 0;
-    for (const m of group) {
-      const med = median(m.ms);
-      const budget = m.task.budgetMs === undefined ? '' : `≤ ${fmtInt(m.task.budgetMs)} ${med <= m.task.budgetMs ? 'ok' : 'MISSED'}`;
-      out.push([
-        shape.name,
-        where,
-        m.task.label,
-        String(m.ms.length),
-        fmtMs(med),
-        fmtMs(p95(m.ms)),
-        m.task.baseline ? '' : fmtMs(med - base),
-        m.wire === undefined ? '' : `${kb(m.wire)} (${kb(m.decoded)})`,
-        budget,
-      ]);
+    const base = new Map(names.map((n) => [n, median(group.find((m) => m.task.baseline && m.task.database === n)?.ms ?? [0])]));
+    const labels = [...new Set(group.map((m) => m.task.label))];
+    for (const text of labels) {
+      const same = group.filter((m) => m.task.label === text);
+      const first = same[0]!;
+      const cells = names.flatMap((n, i) => {
+        // A step without a database was measured once: its figures stand under the first database.
+        const m = first.task.database === undefined ? (i === 0 ? first : undefined) : same.find((x) => x.task.database === n);
+        if (!m) return ['—', '', ''];
+        const med = median(m.ms);
+        return [fmtMs(med), fmtMs(p95(m.ms)), m.task.baseline || m.task.database === undefined ? '' : fmtMs(med - base.get(n)!)];
+      });
+      const budgetMs = first.task.budgetMs;
+      const budget =
+        budgetMs === undefined
+          ? ''
+          : `≤ ${fmtInt(budgetMs)}: ${same.map((m) => `${label(m.task.database!)} ${median(m.ms) <= budgetMs ? 'ok' : 'MISSED'}`).join(', ')}`;
+      const withWire = same.find((m) => m.wire !== undefined);
+      out.push([shape.name, where, text, String(first.ms.length), ...cells, withWire ? `${kb(withWire.wire)} (${kb(withWire.decoded)})` : '', budget]);
     }
   }
-  const total = responsesOf(shape);
-  out.push([shape.name, 'one-time', `seed ${fmtInt(total)} responses × ${shape.items} answers`, '1', fmtMs(result.seeded.seedMs), '', '', `${(result.seeded.fileBytes / 1e6).toFixed(0)} MB file`, '']);
-  out.push([shape.name, 'one-time', `summarise closed rounds (${fmtInt(result.summarised)} group-rounds)`, '1', fmtMs(result.summariseMs), '', '', '', '']);
+  const oneTime = (text: string, ms: (s: Side) => number, note: string) =>
+    out.push([shape.name, 'one-time', text, '1', ...result.sides.flatMap((s) => [fmtMs(ms(s)), '', '']), note, '']);
+  oneTime(
+    `seed ${fmtInt(responsesOf(shape))} responses × ${shape.items} answers`,
+    (s) => s.seeded.seedMs,
+    `${result.sides.map((s) => fmtInt(s.seeded.bytes / 1e6)).join(' / ')} MB`,
+  );
+  oneTime(`summarise closed rounds (${fmtInt(shape.groups * shape.rounds)} group-rounds)`, (s) => s.summariseMs, '');
   return out;
 }
 
 async function main(): Promise<number> {
-  const agentA = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  const agentB = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  let server: RunningServer | undefined;
-  const dirs: string[] = [];
+  const teardown = new Teardown('bench:results');
   const started = performance.now();
   try {
     const probe = benchDir('leefklimaat-bench-results-probe-');
@@ -654,27 +553,22 @@ async function main(): Promise<number> {
         .map((l) => l.toFixed(2))
         .join(' ')}, data under ${process.env['BENCH_DIR'] || os.tmpdir()}${fsKind ? ` (${fsKind})` : ''}, server ${process.env['BENCH_SERVER'] === 'dist' ? 'dist/src/main.js' : 'src/main.ts (tsx)'}`,
     );
+    const cluster = settings.databases.includes('postgres') ? await startBenchCluster(teardown) : undefined;
+    console.log(`databases: ${settings.databases.map(label).join(', ')}${cluster ? `; ${cluster.describe}, data under ${clusterParent()}` : ''}`);
     console.log(
       `each figure: ${settings.warmup} warm-up call(s), then up to ${settings.requests} sequential calls (at least ${settings.minRequests}, at most ${settings.maxMs / 1000} s per dataset and kind), ` +
-        'all tasks of a kind interleaved with their baseline; one keep-alive connection, Accept-Encoding: gzip; signed in as a manager\n',
+        'all tasks of a kind, of every database, interleaved with their baselines; one keep-alive connection per server, Accept-Encoding: gzip; signed in as a manager\n',
     );
     const q = loadQuestionnaire().questionnaire;
-    const results: DatasetResult[] = [];
-    const track = (s: RunningServer | undefined) => (server = s);
-    const a = await runDataset(SHAPE_A, q, agentA, track, dirs);
-    results.push(a);
-    fs.rmSync(a.seeded.dir, { recursive: true, force: true });
-    if (!settings.skip1m) {
-      const b = await runDataset(SHAPE_B, q, agentB, track, dirs);
-      results.push(b);
-      fs.rmSync(b.seeded.dir, { recursive: true, force: true });
-    }
+    const results: DatasetResult[] = [await runDataset(SHAPE_A, q, cluster, teardown)];
+    if (!settings.skip1m) results.push(await runDataset(SHAPE_B, q, cluster, teardown));
 
+    const names = settings.databases;
     console.log(
       table(
-        ['set', 'where', 'measure', 'n', 'median ms', 'p95 ms', 'median − baseline', 'wire (decoded)', 'budget'],
+        ['set', 'where', 'measure', 'n', ...names.flatMap((n) => [`${label(n)} median ms`, 'p95', '− baseline']), 'wire (decoded)', 'budget'],
         results.flatMap(rows),
-        [false, false, false, true, true, true, true, true, false],
+        [false, false, false, true, ...names.flatMap(() => [true, true, true]), true, false],
       ),
     );
     console.log('');
@@ -682,13 +576,23 @@ async function main(): Promise<number> {
       `A = ${fmtInt(SHAPE_A.groups)} groups × ${SHAPE_A.rounds} rounds × ${SHAPE_A.perCell} responses; B = ${fmtInt(SHAPE_B.groups)} groups × ${SHAPE_B.rounds} rounds × ${SHAPE_B.perCell} responses ` +
         `(${fmtInt(responsesOf(SHAPE_B))} responses, ${SHAPE_B.items} answers each${SHAPE_B.items < ANSWERS_PER_RESPONSE ? ', REDUCED' : ''})${settings.skip1m ? ' — skipped (BENCH_SKIP_1M)' : ''}`,
     );
-    console.log('HTTP figures are round trips over loopback (client and server share the CPUs); in-process figures are the service call alone, server stopped');
+    console.log('HTTP figures are round trips over loopback (client and servers share the CPUs); in-process figures are the service call alone, servers not running');
+    console.log('— : a step that involves no database, measured once');
+    for (const r of results) {
+      const pg = r.sides.find((s) => s.name === 'postgres');
+      if (!pg) continue;
+      const rate = pg.seeded.answers / (pg.seeded.seedMs / 1000);
+      console.log(`PostgreSQL seed, dataset ${r.shape.name}: ${seconds(pg.seeded.seedMs)}, ${fmtInt(rate)} answers/s overall (organisation through the repositories, then ${pg.seeded.seedSteps})`);
+      if (pg.seeded.seedMs > SEED_NOTICE_MS) console.log(`NOTE: seeding dataset ${r.shape.name} on PostgreSQL took ${seconds(pg.seeded.seedMs)}, more than ${SEED_NOTICE_MS / 60_000} minutes`);
+    }
     console.log(`whole bench: ${((performance.now() - started) / 1000).toFixed(0)} s`);
 
     const problems: string[] = [];
     for (const r of results) {
-      if (r.serverExit !== 0) problems.push(`dataset ${r.seeded.shape.name}: server stopped with exit ${r.serverExit} (expected 0)`);
-      if (r.serverStderr) console.log(`server stderr (dataset ${r.seeded.shape.name}):\n${r.serverStderr.split('\n').slice(0, 20).join('\n')}`);
+      for (const s of r.sides) {
+        if (s.serverExit !== 0) problems.push(`dataset ${r.shape.name}: the ${label(s.name)} server stopped with exit ${s.serverExit} (expected 0)`);
+        if (s.serverStderr) console.log(`server stderr (dataset ${r.shape.name}, ${label(s.name)}):\n${s.serverStderr.split('\n').slice(0, 20).join('\n')}`);
+      }
     }
     if (problems.length > 0) {
       for (const p of problems) console.error(`problem: ${p}`);
@@ -696,27 +600,26 @@ async function main(): Promise<number> {
       return 1;
     }
 
-    const pick = (set: DatasetResult | undefined, where: Task['where'], label: string) => {
-      const m = set?.measured.find((x) => x.task.where === where && x.task.label.startsWith(label));
+    const [resultA, resultB] = [results[0], results[1]];
+    const pick = (set: DatasetResult | undefined, name: DatabaseName, where: Task['where'], text: string) => {
+      const m = set?.measured.find((x) => x.task.database === name && x.task.where === where && x.task.label.startsWith(text));
       return m ? Math.round(median(m.ms) * 10) / 10 : null;
     };
-    const [resultA, resultB] = [results[0], results[1]];
-    console.log(
-      JSON.stringify({
-        overview_ms: pick(resultA, 'HTTP', 'overview page:'),
-        group_trend_ms: pick(resultA, 'HTTP', 'group trend:'),
-        aggregate_1m_ms: pick(resultB, 'in-process', 'institution aggregate:'),
-        baseline_ms: pick(resultA, 'HTTP', 'baseline:'),
-        summarise_1m_s: resultB ? Math.round(resultB.summariseMs / 100) / 10 : null,
-        overview_api_1m_ms: pick(resultB, 'HTTP', 'overview JSON:'),
-      }),
-    );
+    const figures = (name: DatabaseName) => {
+      const summarise = resultB?.sides.find((s) => s.name === name)?.summariseMs;
+      return {
+        overview_ms: pick(resultA, name, 'HTTP', 'overview page:'),
+        group_trend_ms: pick(resultA, name, 'HTTP', 'group trend:'),
+        aggregate_1m_ms: pick(resultB, name, 'in-process', 'institution aggregate:'),
+        baseline_ms: pick(resultA, name, 'HTTP', 'baseline:'),
+        summarise_1m_s: summarise === undefined ? null : Math.round(summarise / 100) / 10,
+        overview_api_1m_ms: pick(resultB, name, 'HTTP', 'overview JSON:'),
+      };
+    };
+    console.log(JSON.stringify(Object.fromEntries(names.map((n) => [n, figures(n)]))));
     return 0;
   } finally {
-    agentA.destroy();
-    agentB.destroy();
-    await server?.stop();
-    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    await teardown.run();
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * What the benches share: settings from the environment, the questionnaire and a seeded database,
- * the raw `sqlite3` transaction (the yardstick for every write figure), measuring and percentiles,
- * the table printer, and — for the benches that measure the real server — a seeded data folder
- * and the server as its own process (`src/main.ts`, as `npm start` runs it).
+ * the raw `sqlite3` transaction (the yardstick for every write figure on SQLite; `postgres.ts` has
+ * PostgreSQL's), measuring and percentiles, the table printer, cleaning up however the bench ends,
+ * and — for the benches that measure the real server — a seeded database and the server as its
+ * own process (`src/main.ts`, as `npm start` runs it), on SQLite or PostgreSQL.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,7 +16,7 @@ import sqlite3 from 'sqlite3';
 import { hashToken } from '../src/auth/setup.service';
 import { insertUser } from '../src/auth/user.repository';
 import { prepare } from '../src/bootstrap';
-import { loadConfig, type Config } from '../src/config';
+import type { Config, DatabaseConfig } from '../src/config';
 import { openDatabase, type Database } from '../src/db/database';
 import { migrateToLatest } from '../src/db/migrator';
 import { insertGroup, insertInstitution, insertLocation } from '../src/organisation/organisation.repository';
@@ -33,10 +34,10 @@ import { isoDay, randomId, systemClock } from '../src/system';
 // ---------------------------------------------------------------------------------------------
 // Settings
 
-/** The SQLite file of a configuration; the raw-SQLite seeders below need one. */
-export function sqliteFileOf(config: Config): string {
-  if (config.database.kind !== 'sqlite') throw new Error('this step needs a SQLite database');
-  return config.database.file;
+/** The SQLite file of a database; the raw-SQLite seeders and readers need one. */
+export function sqliteFileOf(database: DatabaseConfig): string {
+  if (database.kind !== 'sqlite') throw new Error('this step needs a SQLite database');
+  return database.file;
 }
 
 export function envNumber(name: string, fallback: number, min: number): number {
@@ -50,6 +51,20 @@ export function envNumber(name: string, fallback: number, min: number): number {
 export const QUESTIONNAIRE_ID = 'lk-jeugd';
 export const QUESTIONNAIRE_VERSION = 1;
 export const ANSWERS_PER_RESPONSE = 32;
+
+/** The databases a bench can measure side by side. */
+export type DatabaseName = 'sqlite' | 'postgres';
+export const DATABASE_LABEL: Record<DatabaseName, string> = { sqlite: 'SQLite', postgres: 'PostgreSQL' };
+
+/** BENCH_DATABASES: a comma-separated choice of `sqlite` and `postgres`; both when unset. */
+export function selectedDatabases(): DatabaseName[] {
+  const raw = process.env['BENCH_DATABASES'];
+  if (raw === undefined || raw.trim() === '') return ['sqlite', 'postgres'];
+  const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
+  const bad = names.filter((n) => n !== 'sqlite' && n !== 'postgres');
+  if (bad.length > 0 || names.length === 0) throw new Error(`BENCH_DATABASES must list sqlite and/or postgres, got ${JSON.stringify(raw)}`);
+  return (['sqlite', 'postgres'] as const).filter((n) => names.includes(n));
+}
 
 export type Sync = 'FULL' | 'NORMAL';
 export type Kind = 'driver' | 'raw';
@@ -164,14 +179,18 @@ export function rawClose(db: sqlite3.Database): Promise<void> {
 // ---------------------------------------------------------------------------------------------
 // Targets: one database file per configuration, open for the whole bench
 
-export interface Target {
-  readonly kind: Kind;
-  readonly sync: Sync;
-  readonly file: string;
+/** A raw driver's work unit, on either database. */
+export interface RawTarget {
   /** Transactions committed, warm-up included: what the database must hold at the end. */
   committed: number;
   runTx(): Promise<void>;
   close(): Promise<void>;
+}
+
+export interface Target extends RawTarget {
+  readonly kind: Kind;
+  readonly sync: Sync;
+  readonly file: string;
 }
 
 export const label = (t: { kind: Kind; sync: Sync }) => `${t.kind} ${t.sync}`;
@@ -246,7 +265,7 @@ export interface Run {
 }
 
 /** `count` transactions back to back, each awaited before the next starts. */
-export async function measure(target: Target, count: number): Promise<Run> {
+export async function measure(target: Pick<RawTarget, 'runTx'>, count: number): Promise<Run> {
   const latencies = new Float64Array(count);
   const start = performance.now();
   let tx = 0;
@@ -262,7 +281,7 @@ export async function measure(target: Target, count: number): Promise<Run> {
 }
 
 /** Slices of `slice` transactions until `ms` have passed, as one run. */
-export async function measureFor(target: Target, ms: number, slice = 100): Promise<Run> {
+export async function measureFor(target: Pick<RawTarget, 'runTx'>, ms: number, slice = 100): Promise<Run> {
   const slices: Run[] = [];
   const deadline = performance.now() + ms;
   do slices.push(await measure(target, slice));
@@ -298,6 +317,38 @@ export function concat(runs: readonly Run[]): Float64Array {
     at += r.latencies.length;
   }
   return all;
+}
+
+/** Fields of /proc/<pid>/stat after the command name (Linux), or undefined where it cannot be read. */
+function procStat(pid: number): string[] | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return undefined;
+  }
+}
+
+/** utime + stime of a process, in seconds, from /proc (Linux; USER_HZ is 100 there in practice). */
+export function processCpuSeconds(pid: number): number | undefined {
+  const fields = procStat(pid);
+  return fields ? (Number(fields[11]) + Number(fields[12])) / 100 : undefined;
+}
+
+/**
+ * CPU seconds of a process and its children — living ones (by their parent id in /proc) and
+ * reaped ones (the parent's cutime + cstime): a PostgreSQL server and its backends.
+ */
+export function processTreeCpuSeconds(pid: number): number | undefined {
+  const root = procStat(pid);
+  if (!root) return undefined;
+  let ticks = Number(root[11]) + Number(root[12]) + Number(root[13]) + Number(root[14]);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    const fields = procStat(Number(entry));
+    if (fields && Number(fields[1]) === pid) ticks += Number(fields[11]) + Number(fields[12]);
+  }
+  return ticks / 100;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -359,10 +410,14 @@ export function memoryBacked(dir: string): string | undefined {
 // ---------------------------------------------------------------------------------------------
 // The real server: a seeded data folder, then `src/main.ts` as its own process
 
-/** The server's environment for a data folder; the bench's own setup reads the same through `loadConfig`. */
-export function serverEnv(dir: string, port: number): Record<string, string> {
+/**
+ * The server's environment for a data folder (its key file, and its SQLite file unless
+ * `databaseUrl` names another database, e.g. `postgres://…`); the bench's own setup reads the
+ * same through `loadConfig`.
+ */
+export function serverEnv(dir: string, port: number, databaseUrl = path.join(dir, 'leefklimaat.sqlite')): Record<string, string> {
   return {
-    DATABASE_URL: path.join(dir, 'leefklimaat.sqlite'),
+    DATABASE_URL: databaseUrl,
     SECRET_FILE: path.join(dir, 'leefklimaat.key'),
     PORT: String(port),
     HOST: '127.0.0.1',
@@ -380,21 +435,21 @@ export interface Tablet {
 }
 
 export interface SeededSurvey {
-  readonly databaseFile: string;
+  readonly database: DatabaseConfig;
   readonly roundId: string;
   readonly tablets: readonly Tablet[];
   readonly questionnaire: Questionnaire;
 }
 
 /**
- * What the server needs to show the survey: through `prepare` (questionnaires checked, database
+ * What the server needs to show the survey, in the database of `config` (SQLite or PostgreSQL;
+ * through Kysely, so the same for both): through `prepare` (questionnaires checked, database
  * created and migrated, questionnaires registered, secret key file made), then an institution
  * with `groups` groups, an administrator, an open round with every group on lk-jeugd v1 — in the
  * current period and around today, so the server's scheduler leaves it open — and one tablet in
  * tablet mode per group (as `POST /tablet/start` leaves it).
  */
-export async function seedSurvey(dir: string, port: number, groups: number): Promise<SeededSurvey> {
-  const config = loadConfig(serverEnv(dir, port));
+export async function seedSurvey(config: Config, groups: number): Promise<SeededSurvey> {
   const { db, questionnaires } = await prepare(config, systemClock);
   try {
     const questionnaire = questionnaires.get(QUESTIONNAIRE_ID, QUESTIONNAIRE_VERSION);
@@ -442,7 +497,7 @@ export async function seedSurvey(dir: string, port: number, groups: number): Pro
         tablets.push({ groupId, token, cookie: `${TABLET_COOKIE}=${token}` });
       }
     });
-    return { databaseFile: sqliteFileOf(config), roundId, tablets, questionnaire };
+    return { database: config.database, roundId, tablets, questionnaire };
   } finally {
     await db.destroy();
   }
@@ -471,17 +526,18 @@ export interface RunningServer {
 
 /**
  * Starts the real server (`node --import tsx src/main.ts`, or `dist/src/main.js` after `npm run
- * build` when BENCH_SERVER=dist) on the seeded folder, and resolves when it prints that it listens.
- * `nodeArgs` go to that node (e.g. `--cpu-prof`), and so does BENCH_SERVER_NODE_ARGS (split on spaces).
+ * build` when BENCH_SERVER=dist) with `env` (from `serverEnv`), and resolves when it prints that it
+ * listens. `nodeArgs` go to that node (e.g. `--cpu-prof`), and so does BENCH_SERVER_NODE_ARGS
+ * (split on spaces).
  */
-export async function startServer(dir: string, port: number, nodeArgs: readonly string[] = []): Promise<RunningServer> {
+export async function startServer(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunningServer> {
   const useDist = process.env['BENCH_SERVER'] === 'dist';
   const entry = useDist ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
   if (useDist && !fs.existsSync(path.join(paths.root, 'dist', 'src', 'main.js'))) throw new Error('BENCH_SERVER=dist: run `npm run build` first');
   const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...extra, ...nodeArgs, ...entry], {
     cwd: paths.root,
-    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? dir, ...serverEnv(dir, port) },
+    env: { PATH: process.env['PATH'] ?? '/usr/bin:/bin', HOME: process.env['HOME'] ?? os.tmpdir(), ...env },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
   child.stdin.end();
@@ -516,7 +572,7 @@ export async function startServer(dir: string, port: number, nodeArgs: readonly 
 
   let stopping: Promise<number | null> | undefined;
   return {
-    base: `http://127.0.0.1:${port}`,
+    base: `http://127.0.0.1:${env['PORT']}`,
     pid: child.pid!,
     stderr: () => stderr,
     stop() {
@@ -538,4 +594,59 @@ export async function startServer(dir: string, port: number, nodeArgs: readonly 
 /** A temporary folder for one bench run, under BENCH_DIR (default: the OS's temp folder). */
 export function benchDir(prefix: string): string {
   return fs.mkdtempSync(path.join(process.env['BENCH_DIR'] || os.tmpdir(), prefix));
+}
+
+/**
+ * What to undo when a bench ends, however it ends: stop servers and the PostgreSQL cluster, remove
+ * temporary folders. Steps run last-added first, each once; a failing step does not stop the rest.
+ * Ctrl-C (SIGINT) and SIGTERM run them too and then end the process (exit 130 / 143): without
+ * that, Node would exit at once and leave the cluster running (it is not in the terminal's
+ * process group) and the folders behind.
+ */
+export class Teardown {
+  #steps: { name: string; step: () => unknown }[] = [];
+  #running: Promise<void> | undefined;
+
+  constructor(private readonly bench: string) {
+    for (const [signal, code] of [
+      ['SIGINT', 130],
+      ['SIGTERM', 143],
+    ] as const) {
+      process.once(signal, () => {
+        console.error(`\n${this.bench}: ${signal}, cleaning up`);
+        void this.run().finally(() => process.exit(code));
+      });
+    }
+  }
+
+  /** Registers a step; the function returned runs it now (and takes it off the list). */
+  add(step: () => unknown, name = 'cleanup'): () => Promise<void> {
+    const entry = { name, step };
+    this.#steps.push(entry);
+    return async () => {
+      const at = this.#steps.indexOf(entry);
+      if (at < 0) return;
+      this.#steps.splice(at, 1);
+      await step();
+    };
+  }
+
+  /** A folder to remove at the end; its path. */
+  dir(dir: string): string {
+    this.add(() => fs.rmSync(dir, { recursive: true, force: true }), `remove ${dir}`);
+    return dir;
+  }
+
+  run(): Promise<void> {
+    this.#running ??= (async () => {
+      for (let entry = this.#steps.pop(); entry; entry = this.#steps.pop()) {
+        try {
+          await entry.step();
+        } catch (error) {
+          console.error(`${this.bench}: ${entry.name} failed:`, error);
+        }
+      }
+    })();
+    return this.#running;
+  }
 }

@@ -33,7 +33,8 @@
 import fs from 'node:fs';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer';
 import { launchChromium } from '../src/browser/chromium';
-import { benchDir, envNumber, fmtInt, freePort, median, seedSurvey, startServer, table, type RunningServer, type Tablet } from './support';
+import { loadConfig } from '../src/config';
+import { benchDir, envNumber, fmtInt, freePort, median, seedSurvey, serverEnv, startServer, table, type RunningServer, type Tablet } from './support';
 
 const settings = {
   repeat: Math.round(envNumber('BENCH_REPEAT', 3, 1)),
@@ -257,9 +258,10 @@ async function main(): Promise<number> {
   let browser: Browser | undefined;
   try {
     const port = await freePort();
-    const seeded = await seedSurvey(dir, port, 1);
+    const env = serverEnv(dir, port);
+    const seeded = await seedSurvey(loadConfig(env), 1);
     const tablet = seeded.tablets[0]!;
-    server = await startServer(dir, port);
+    server = await startServer(env);
     const base = server.base;
     browser = await launchChromium(process.env['CHROMIUM_PATH'] || undefined);
     console.log(
