@@ -52,6 +52,7 @@ import {
   type Run,
   type Sync,
   type Target,
+  runBench,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
@@ -242,12 +243,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('bench:db failed:', error);
-    process.exitCode = 1;
-  },
-);
+runBench('db', main);

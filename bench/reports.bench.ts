@@ -82,6 +82,7 @@ import {
   serverEnv,
   table,
   sqliteFileOf,
+  runBench,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
@@ -632,12 +633,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('bench:reports failed:', error);
-    process.exitCode = 1;
-  },
-);
+runBench('reports', main);

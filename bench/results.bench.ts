@@ -97,6 +97,7 @@ import {
   Teardown,
   type DatabaseName,
   type RunningServer,
+  runBench,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
@@ -623,12 +624,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('bench:results failed:', error);
-    process.exitCode = 1;
-  },
-);
+runBench('results', main);

@@ -85,6 +85,7 @@ import {
   type Run,
   type RunningServer,
   type SeededSurvey,
+  runBench,
 } from './support';
 
 // ---------------------------------------------------------------------------------------------
@@ -593,12 +594,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('bench:submit failed:', error);
-    process.exitCode = 1;
-  },
-);
+runBench('submit', main);

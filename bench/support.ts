@@ -40,6 +40,19 @@ export function sqliteFileOf(database: DatabaseConfig): string {
   return database.file;
 }
 
+/** Runs a bench's `main`: its result is the exit code; a failure is printed and exits 1. */
+export function runBench(name: string, main: () => Promise<number>): void {
+  main().then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      console.error(`bench:${name} failed:`, error);
+      process.exitCode = 1;
+    },
+  );
+}
+
 export function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;

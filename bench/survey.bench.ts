@@ -34,7 +34,7 @@ import fs from 'node:fs';
 import type { Browser, BrowserContext, CDPSession, Page } from 'puppeteer';
 import { launchChromium } from '../src/browser/chromium';
 import { loadConfig } from '../src/config';
-import { benchDir, envNumber, fmtInt, freePort, median, seedSurvey, serverEnv, startServer, table, type RunningServer, type Tablet } from './support';
+import { benchDir, envNumber, fmtInt, freePort, median, seedSurvey, serverEnv, startServer, table, type RunningServer, type Tablet, runBench } from './support';
 
 const settings = {
   repeat: Math.round(envNumber('BENCH_REPEAT', 3, 1)),
@@ -376,12 +376,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (error: unknown) => {
-    console.error('bench:survey failed:', error);
-    process.exitCode = 1;
-  },
-);
+runBench('survey', main);
