@@ -21,8 +21,7 @@ import { systemViewer } from '../../src/auth/current-user';
 import { insertRound, insertRoundGroups } from '../../src/rounds/round.repository';
 import { isoDay, randomId, systemClock } from '../../src/system';
 import { createEmptyDatabase, tableNames, testDialect } from '../support/db';
-import { runCli, type Finished } from '../support/processes';
-import { startServerProcess, type ServerProcess } from '../support/server-process';
+import { runCli, startServer, type Finished, type ServerProcess } from '../support/processes';
 import { sessionFor } from '../support/staff';
 import { issueCodes, submissionFor, tabletCookie } from '../support/survey';
 
@@ -169,7 +168,7 @@ describe(`backup and restore (${testDialect})`, () => {
       await db.destroy();
     }
 
-    const server = await startServerProcess(env);
+    const server = await startServer(env);
     try {
       closedResults = await getJson(server, '/api/results/overview');
       archivedPdf = await downloadReport(server, reportId);
@@ -282,7 +281,7 @@ describe(`backup and restore (${testDialect})`, () => {
     });
 
     it('serves the same closed results and archived reports, and takes a code printed before the backup', async () => {
-      const server = await startServerProcess(targetEnv);
+      const server = await startServer(targetEnv);
       try {
         expect(await getJson(server, '/api/results/overview')).toEqual(closedResults);
         expect((await downloadReport(server, archivedPdf.id)).bytes.equals(archivedPdf.bytes)).toBe(true);

@@ -50,7 +50,8 @@ export interface ServerProcess {
   /** Everything it printed so far. */
   output(): { stdout: string; stderr: string };
   /** Resolves when the process has ended, with its exit code or the signal that ended it. */
-  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;  /** SIGTERM (unless it has ended already), then how it ended. */
+  stop(): Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
 /** Preloaded into the server: prints a line when its SIGTERM handler is set up (it only observes). */
@@ -59,9 +60,9 @@ const READY_LINE = '[test] SIGTERM handler installed';
 
 /**
  * Starts the real server as a user would (`src/main.ts` through tsx) and resolves once it is
- * listening and has set up its SIGTERM handler (the server listens, then runs its first schedule,
- * then sets up the handler: a SIGTERM before that ends it the default way). Throws, with what it
- * printed, when it ends or is not ready within `timeoutMs`.
+ * listening and has set up its SIGTERM handler (seen through a preloaded observer, so a test never
+ * depends on the order in which the server does the two). Throws, with what it printed, when it
+ * ends or is not ready within `timeoutMs`.
  */
 export async function startServer(env: NodeJS.ProcessEnv, options: { port?: number; timeoutMs?: number } = {}): Promise<ServerProcess> {
   const port = options.port ?? (await freePort());
@@ -85,5 +86,9 @@ export async function startServer(env: NodeJS.ProcessEnv, options: { port?: numb
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  return { child, port, base: `http://127.0.0.1:${port}`, output: () => ({ stdout, stderr: stderr.replace(`${READY_LINE}\n`, '') }), exited };
+  const stop = () => {
+    if (!ended) child.kill('SIGTERM');
+    return exited;
+  };
+  return { child, port, base: `http://127.0.0.1:${port}`, output: () => ({ stdout, stderr: stderr.replace(`${READY_LINE}\n`, '') }), exited, stop };
 }
