@@ -3,14 +3,9 @@ import type { DB } from '../db/schema';
 import type { NewAuditLogRow } from './audit.table';
 
 /** Without an institution of its own, an entry goes to its actor's institution. */
-export async function insertAuditEntry(db: Kysely<DB>, row: Omit<NewAuditLogRow, 'institution_id'> & { institution_id?: string | null }): Promise<void> {
-  const institution =
-    row.institution_id !== undefined && row.institution_id !== null
-      ? row.institution_id
-      : row.actor_user_id
-        ? db.selectFrom('staff_user').select('institution_id').where('id', '=', row.actor_user_id)
-        : null;
-  await db.insertInto('audit_log').values({ ...row, institution_id: institution }).execute();
+export async function insertAuditEntry(db: Kysely<DB>, row: NewAuditLogRow): Promise<void> {
+  const actorsInstitution = row.actor_user_id ? db.selectFrom('staff_user').select('institution_id').where('id', '=', row.actor_user_id) : null;
+  await db.insertInto('audit_log').values({ ...row, institution_id: row.institution_id ?? actorsInstitution }).execute();
 }
 
 export interface AuditEntryRow {
