@@ -364,10 +364,15 @@ describe('hostile input', () => {
     function trickle(head: string, tail: string, everyMs: number): Promise<{ closedAfterMs: number; answer: string }> {
       const started = Date.now();
       return new Promise((resolve) => {
-        const socket = net.connect(port, '127.0.0.1', () => socket.write(head));
         let answer = '';
         let i = 0;
-        const timer = setInterval(() => void (i < tail.length && socket.write(tail[i++]!)), everyMs);
+        let timer: NodeJS.Timeout | undefined;
+        // The tail starts only once the head is written: bytes written before the connection opens
+        // would be queued ahead of it, and on a busy machine connecting can take longer than `everyMs`.
+        const socket = net.connect(port, '127.0.0.1', () => {
+          socket.write(head);
+          timer = setInterval(() => void (i < tail.length && socket.write(tail[i++]!)), everyMs);
+        });
         socket.on('data', (chunk: Buffer) => (answer += chunk.toString('utf8')));
         const done = () => {
           clearInterval(timer);
