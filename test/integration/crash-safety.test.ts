@@ -434,7 +434,8 @@ describe('a server told to stop (SIGTERM) while answers are on their way', () =>
       expect(exit).toEqual({ code: 0, signal: null });
       expect(server.output().stdout).toContain('Leefklimaat is stopping');
       note(`SIGTERM: new connections refused after ${refusedAfter} ms; exited ${exitedAfter} ms after the last answer`);
-      expect(exitedAfter).toBeLessThan(2_000);
+      // Without closing idle connections Node waits out their keep-alive (5 s) first.
+      expect(exitedAfter).toBeLessThan(4_000);
 
       const sent = pending.map((p) => ({ ...p, acknowledged: true, result: '200' }));
       const stored = await inspect(world);
@@ -469,7 +470,8 @@ describe('a server told to stop (SIGTERM) while answers are on their way', () =>
       const exit = await server.exited;
       note(`SIGTERM, busy connection: ${served.length} more requests served, closed after ${closedAfter} ms, exit ${JSON.stringify(exit)}`);
       expect(served.length).toBeLessThanOrEqual(1);
-      expect(closedAfter).toBeLessThan(1_000);
+      // Left to itself Node serves such a connection until the 10 s guard ends the process.
+      expect(closedAfter).toBeLessThan(3_000);
       expect(exit).toEqual({ code: 0, signal: null });
       const stored = await inspect(world);
       expectConsistent(stored, [{ ...s, acknowledged: true, result: '200' }]);

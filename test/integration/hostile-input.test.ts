@@ -394,11 +394,12 @@ describe('hostile input', () => {
       const idle = Array.from({ length: 50 }, () => trickle('', '', 1_000));
       const slowButInTime = trickle(login(form), form, Math.floor(limits.requestMs / 2 / form.length));
 
-      // Meanwhile other clients are answered as fast as ever.
+      // Meanwhile other clients are answered: none waits anywhere near until the slow ones are cut
+      // off (the margin is for a loaded test machine, where a page may take a few hundred ms).
       const others: number[] = [];
       const stopAt = Date.now() + limits.headersMs + 200;
       while (Date.now() < stopAt) others.push((await send(port, { method: 'GET', target: '/login', headers: [['Accept', 'text/html']] }, 2_000)).ms);
-      expect({ answered: others.length > 5, slowest: Math.max(...others) < 500 }).toEqual({ answered: true, slowest: true });
+      expect({ answered: others.length > 5, slowest: Math.max(...others) < limits.headersMs - 500 }).toEqual({ answered: true, slowest: true });
 
       const cut = { headers: await headersByteByByte, body: await bodyNeverFinished, idle: await Promise.all(idle) };
       // Checked every 100 ms; a busy test machine may take a little longer to get round to it.
