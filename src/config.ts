@@ -74,6 +74,8 @@ export interface Config {
   readonly database: DatabaseConfig;
   readonly anonymityK: number;
   readonly publicUrl: string;
+  /** Whether PUBLIC_URL was set: only then is `publicUrl` known to be an address others can reach. */
+  readonly publicUrlSet: boolean;
   readonly surveysDir: string;
   readonly language: Language;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -109,6 +111,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     database: Object.freeze(database),
     anonymityK: e.ANONYMITY_K,
     publicUrl: (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/$/, ''),
+    publicUrlSet: e.PUBLIC_URL !== undefined,
     surveysDir: path.resolve(paths.root, e.SURVEYS_DIR),
     language: e.DEFAULT_LANGUAGE,
     logLevel: e.LOG_LEVEL,

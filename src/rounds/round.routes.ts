@@ -1,8 +1,9 @@
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { generateSheet, listSheets, voidCodeSheet } from '../access-codes/access-code.service';
 import { requireRole, Forbidden } from '../auth/auth.middleware';
 import { ownGroupIds } from '../auth/user.service';
+import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
 import { formValues, parseForm, sendPage } from '../http/page';
@@ -17,6 +18,7 @@ import { codeSheetForm, newRoundForm, roundDatesForm } from './round.schema';
 import { changeRoundDates, closeRoundNow, createRound, listRoundViews, openRoundNow } from './round.service';
 
 interface Deps {
+  readonly config: Pick<Config, 'publicUrl' | 'publicUrlSet'>;
   readonly db: Kysely<DB>;
   readonly views: PageRenderer;
   readonly clock: Clock;
@@ -92,6 +94,12 @@ export function roundRoutes(deps: Deps): Router {
     return { round, own };
   };
 
+  /**
+   * The address printed on a code sheet: PUBLIC_URL when it is set; otherwise the address this
+   * staff member reached the server at (the default, localhost, is no use on paper).
+   */
+  const surveyBase = (req: Request) => (deps.config.publicUrlSet ? deps.config.publicUrl : `${req.protocol}://${req.get('host')}`);
+
   const showCodes = async (res: Response, roundId: string, extra: Record<string, unknown> = {}, status = 200) => {
     const { round } = await codeGroups(res, roundId);
     if (!round) throw new Forbidden();
@@ -110,7 +118,7 @@ export function roundRoutes(deps: Deps): Router {
     if (own && !own.has(form.data.groupId)) throw new Forbidden();
     try {
       const sheet = await generateSheet(deps.db, deps.clock, deps.secret, res.locals.user!, String(req.params['id']), form.data.groupId, form.data.spares);
-      sendPage(res, deps.views, 'code-sheet', { title: 'codes.sheet-title', sheet, surveyUrl: `${res.req.protocol}://${res.req.get('host')}/code` });
+      sendPage(res, deps.views, 'code-sheet', { title: 'codes.sheet-title', sheet, surveyUrl: `${surveyBase(res.req)}/code` });
     } catch (error) {
       if (!(error instanceof AppError) || error.status !== 400) throw error;
       await showCodes(res, String(req.params['id']), { problem: translate(res.locals.lang, error.details[0]?.message ?? error.message) }, 400);

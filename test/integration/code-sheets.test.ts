@@ -84,6 +84,28 @@ describe('code sheets', () => {
     for (const content of files) for (const form of forms) expect(content.includes(form)).toBe(false);
   });
 
+  it('prints the address young people type: PUBLIC_URL when set, whatever Host the request came with; else the one the sheet was made at', async () => {
+    const slipAddress = (html: string) => /<p class="slip-how">[^<]*<strong>([^<]*)<\/strong>/.exec(html)?.[1];
+    const printed = await generate('manager', org.groups[0]!).set('Host', 'tablets.example.nl:8443').expect(200);
+    expect(slipAddress(printed.text)).toBe('http://tablets.example.nl:8443/code');
+
+    const configured = await createTestApp({ PUBLIC_URL: 'https://leefklimaat.example.nl/' });
+    try {
+      const other = await buildInstitution(configured.db);
+      const res = await request(configured.app)
+        .post(`/rounds/${other.roundId}/codes`)
+        .set('Cookie', other.users.manager.cookie)
+        .set('Host', 'evil.example.com')
+        .type('form')
+        .send({ _csrf: other.users.manager.csrf, groupId: other.groups[0]!, spares: '0' })
+        .expect(200);
+      expect(slipAddress(res.text)).toBe('https://leefklimaat.example.nl/code');
+      expect(res.text).not.toContain('evil.example.com');
+    } finally {
+      await configured.cleanup();
+    }
+  });
+
   it('never shows per-sheet or per-code usage on the codes page', async () => {
     await generate('manager', org.groups[0]!).expect(200);
     await generate('manager', org.groups[0]!).expect(200);
