@@ -27,6 +27,9 @@ export function loadSession(db: Kysely<DB>, clock: Clock): RequestHandler {
   };
 }
 
+/** The longest address the login page sends someone back to; longer ones go to the start page. */
+export const MAX_NEXT_LENGTH = 2_000;
+
 /**
  * Lets through only signed-in staff with one of these roles. A page request without a session
  * goes to the login page (and back afterwards); anything else gets 401 or 403.
@@ -36,7 +39,7 @@ export function requireRole(...roles: Role[]): RequestHandler {
     const user = res.locals.user;
     if (!user) {
       if (req.method === 'GET' && req.accepts(['html', 'json']) === 'html') {
-        return res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+        return res.redirect(303, req.originalUrl.length <= MAX_NEXT_LENGTH ? `/login?next=${encodeURIComponent(req.originalUrl)}` : '/login');
       }
       throw new NotSignedIn();
     }

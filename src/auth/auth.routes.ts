@@ -11,7 +11,7 @@ import { translate } from '../i18n/messages';
 import type { Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { changePassword, setPin } from './account.service';
-import { requireRole, ALL_ROLES } from './auth.middleware';
+import { MAX_NEXT_LENGTH, requireRole, ALL_ROLES } from './auth.middleware';
 import type { AttemptLimiter } from './login-limiter';
 import { login, logout, SESSION_COOKIE, TooManyAttempts } from './session.service';
 import { completeSetup, setupLinkUsable, setupSchema } from './setup.service';
@@ -29,9 +29,12 @@ const loginSchema = z.object({ email: z.string().trim().min(1).max(254), passwor
 const passwordFormSchema = z.object({ currentPassword: z.string().min(1).max(1024), newPassword: passwordSchema });
 const pinFormSchema = z.object({ pin: pinSchema });
 
-/** Only a local path may follow login, never another site (no open redirect). */
+/**
+ * Only a local path may follow login, never another site (no open redirect), and only one of a
+ * length our own links have: a longer one would go out in a Location header that proxies refuse.
+ */
 function safeNext(next: string | undefined): string {
-  return next && /^\/(?!\/)[^\\]*$/.test(next) ? next : '/staff';
+  return next && next.length <= MAX_NEXT_LENGTH && /^\/(?!\/)[^\\\p{Cc}]*$/u.test(next) ? next : '/staff';
 }
 
 export function authRoutes(deps: AuthDeps): Router {

@@ -107,6 +107,28 @@ describe('signing in', () => {
     }
   });
 
+  it('goes back only to a local address of a sensible length, without control characters', async () => {
+    const ctx = await withUser();
+    try {
+      const signIn = async (next: string) => {
+        const agent = request.agent(ctx.app);
+        const page = await agent.get('/login');
+        return String((await agent.post('/login').type('form').send({ email: 'leider@test.nl', password: PASSWORD, next, _csrf: csrfFrom(page.text) })).headers['location']);
+      };
+      expect(await signIn('/organisation?tab=2')).toBe('/organisation?tab=2');
+      const long = `/organisation?x=${'a'.repeat(3_000)}`;
+      expect(await signIn(long)).toBe('/staff');
+      expect(await signIn('/organisation\r\nSet-Cookie: x=1')).toBe('/staff');
+      expect(await signIn('/\\evil.example')).toBe('/staff');
+
+      // A page address too long to carry along: to the login page without it, not a huge Location.
+      const res = await request(ctx.app).get(long).set('Accept', 'text/html').expect(303);
+      expect(res.headers['location']).toBe('/login');
+    } finally {
+      await ctx.cleanup();
+    }
+  });
+
   it('sends a page request without a session to the login page and back', async () => {
     const ctx = await withUser();
     try {
