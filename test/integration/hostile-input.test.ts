@@ -94,7 +94,7 @@ function count(c: Case, res: RawResponse): void {
   if (c.method !== c.route.method) return;
   const entry = reached.get(routeKey(c.route)) ?? { csrf: 0, caller: 0, missing: 0, unreadable: 0, handled: 0 };
   if (res.status === 403 && CSRF_REFUSAL.some((m) => res.text.includes(m))) entry.csrf++;
-  else if (((res.status === 401 || res.status === 403) && CALLER_REFUSAL.some((m) => res.text.includes(m))) || /^\/login(\?next=|$)/.test(String(res.headers['location']))) entry.caller++;
+  else if (((res.status === 401 || res.status === 403) && CALLER_REFUSAL.some((m) => res.text.includes(m))) || String(res.headers['location']).startsWith('/login?next=')) entry.caller++;
   else if (res.status === 404 && NOT_FOUND.some((m) => res.text.includes(m))) entry.missing++;
   else if (UNREADABLE.some((m) => res.text.includes(m))) entry.unreadable++;
   else entry.handled++;
