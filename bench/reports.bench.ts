@@ -481,6 +481,7 @@ async function main(): Promise<number> {
       renderer,
       templates,
       clock: systemClock,
+      timeZone: seeded.config.timeZone,
     });
     // Idle long enough that no browser closes by itself during the bench.
     const newRenderer = () => {

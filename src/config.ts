@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { StartupError, problemsFromZod } from './errors';
 import { tBoth } from './i18n/messages';
 import { paths } from './paths';
+import { isTimeZone } from './system';
 
 /**
  * All configuration, from the environment, checked once. Nothing else reads `process.env`.
@@ -32,6 +33,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   CHROMIUM_PATH: z.string().min(1).optional(),
   SECRET_FILE: z.string().min(1).optional(),
+  TIME_ZONE: z
+    .string()
+    .default('Europe/Amsterdam')
+    .refine(isTimeZone, 'geen bekende tijdzone; bijvoorbeeld Europe/Amsterdam / not a known time zone; for example Europe/Amsterdam'),
   TRUST_PROXY: z
     .string()
     .regex(/^(\d|loopback|uniquelocal|linklocal)$/, 'een aantal proxy’s (0–9) of loopback / a number of proxies (0–9) or loopback')
@@ -78,6 +83,8 @@ export interface Config {
   readonly publicUrlSet: boolean;
   readonly surveysDir: string;
   readonly language: Language;
+  /** The institution's clock, for times shown to staff and printed in reports (IANA name). */
+  readonly timeZone: string;
   readonly logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   readonly chromiumPath: string | undefined;
   /** The server's secret key (see `secret.ts`); beside the database unless set. */
@@ -114,6 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     publicUrlSet: e.PUBLIC_URL !== undefined,
     surveysDir: path.resolve(paths.root, e.SURVEYS_DIR),
     language: e.DEFAULT_LANGUAGE,
+    timeZone: e.TIME_ZONE,
     logLevel: e.LOG_LEVEL,
     chromiumPath: e.CHROMIUM_PATH,
     trustProxy: /^\d$/.test(e.TRUST_PROXY) ? Number(e.TRUST_PROXY) : e.TRUST_PROXY,

@@ -33,7 +33,7 @@ async function main(): Promise<void> {
   const checkpoints = checkpointInBackground(db, { quiet: () => writer.quietFor(500) });
   const renderer = new PdfRenderer({ logger });
   const reportScheduler = new ReportScheduler(
-    { results: { db, questionnaires, k: config.anonymityK, logger }, renderer, templates: createReportTemplates(), clock: systemClock },
+    { results: { db, questionnaires, k: config.anonymityK, logger }, renderer, templates: createReportTemplates(), clock: systemClock, timeZone: config.timeZone },
     config.language,
     logger,
   );

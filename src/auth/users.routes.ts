@@ -1,19 +1,21 @@
 import { Router, type Request, type Response } from 'express';
 import type { Kysely } from 'kysely';
 import { recentAuditEntries } from '../audit/audit.service';
+import type { Config } from '../config';
 import type { DB } from '../db/schema';
 import { AppError, NotFoundError } from '../errors';
 import { detailErrors, formValues, parseForm, sendPage } from '../http/page';
 import { translate } from '../i18n/messages';
 import { listMunicipalities } from '../organisation/organisation.repository';
 import { institutionOf, listGroupsFor } from '../organisation/organisation.service';
-import type { Clock } from '../system';
+import { localDateTime, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { requireRole } from './auth.middleware';
 import { roles, userForm } from './user.schema';
 import { createUser, listUsersWithGroups, updateUserAccount } from './user.service';
 
 interface Deps {
+  readonly config: Pick<Config, 'timeZone'>;
   readonly db: Kysely<DB>;
   readonly views: PageRenderer;
   readonly clock: Clock;
@@ -78,7 +80,7 @@ export function userRoutes(deps: Deps): Router {
 
   router.get('/audit', async (req, res) => {
     const page = Math.max(0, Math.min(10_000, Number.parseInt(String(req.query['page'] ?? '0'), 10) || 0));
-    const entries = (await recentAuditEntries(deps.db, res.locals.user!.institutionId, page)).map((e) => ({ ...e, details: Object.keys(e.details).length ? JSON.stringify(e.details) : '' }));
+    const entries = (await recentAuditEntries(deps.db, res.locals.user!.institutionId, page)).map((e) => ({ ...e, shownAt: localDateTime(e.at, deps.config.timeZone), details: Object.keys(e.details).length ? JSON.stringify(e.details) : '' }));
     sendPage(res, deps.views, 'audit', { title: 'nav.audit', entries, page, next: entries.length === 100 ? page + 1 : undefined, previous: page > 0 ? page - 1 : undefined });
   });
 

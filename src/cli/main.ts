@@ -129,7 +129,7 @@ export function buildCli(out: (line: string) => void = (l) => process.stdout.wri
         }
         const renderer = new PdfRenderer();
         try {
-          const deps = { results: { db, questionnaires, k: config.anonymityK }, renderer, templates: createReportTemplates(), clock: systemClock };
+          const deps = { results: { db, questionnaires, k: config.anonymityK }, renderer, templates: createReportTemplates(), clock: systemClock, timeZone: config.timeZone };
           const query = { ...options.period, ...(municipalityId ? { municipalityId } : {}) };
           const { report } = await generatePeriodReport(deps, systemViewer(institutionId), query, { lang: options.lang ?? config.language, generatedBy: 'cli' }, progressReporter('rapport / report'));
           // Written beside the target and renamed into place: never a half-written file under its name.

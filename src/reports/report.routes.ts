@@ -11,7 +11,7 @@ import type { Logger } from '../logger';
 import { listMunicipalities } from '../organisation/organisation.repository';
 import { institutionOf } from '../organisation/organisation.service';
 import type { QuestionnaireCatalog } from '../questionnaires/questionnaire.service';
-import { isoDay, type Clock } from '../system';
+import { isoDay, localDateTime, type Clock } from '../system';
 import type { PageRenderer } from '../views/render';
 import { ReportRenderError, type PdfRenderer } from './pdf-renderer';
 import { downloadReport, generatePeriodReport, listReports, type ReportDeps, type ReportFormat } from './report.service';
@@ -60,6 +60,7 @@ export function reportRoutes(deps: Deps): Router {
     renderer: deps.renderer,
     templates: deps.reportTemplates,
     clock: deps.clock,
+    timeZone: deps.config.timeZone,
   };
 
   const showArchive = async (res: Response, values: Record<string, unknown>, errors: Record<string, string>, status = 200, made?: string) => {
@@ -69,7 +70,7 @@ export function reportRoutes(deps: Deps): Router {
     const list = rows.map((r) => ({
       ...r,
       kind: r.kind === 'group' ? 'rep.kind-group' : 'rep.kind-period',
-      generatedOn: r.generated_at.slice(0, 16).replace('T', ' '),
+      generatedOn: localDateTime(r.generated_at, deps.config.timeZone),
       by: r.generated_by === 'system' ? 'rep.by-system' : r.generated_by === 'cli' ? 'rep.by-cli' : undefined,
       byName: r.generatedByName ?? undefined,
       audience: r.municipalityName ?? (r.audience === 'team' ? 'rep.audience-team' : 'rep.audience-institution'),

@@ -15,7 +15,7 @@ import { periodResults, type PeriodQuery } from '../results/period.service';
 import { groupTrendCsv, periodCsv } from '../results/results.csv';
 import { groupRoundDetail, isDetail, type ResultsContext } from '../results/results.service';
 import { groupPageView } from '../results/results.view';
-import { randomId, type Clock } from '../system';
+import { localDay, randomId, type Clock } from '../system';
 import type { PdfRenderer } from './pdf-renderer';
 import { periodReportTitle, periodReportView } from './period-report.view';
 import * as repo from './report.repository';
@@ -32,6 +32,8 @@ export interface ReportDeps {
   readonly renderer: PdfRenderer;
   readonly templates: ReportTemplates;
   readonly clock: Clock;
+  /** The institution's clock: the date printed on a report. */
+  readonly timeZone: string;
 }
 
 export interface RenderedReport {
@@ -62,7 +64,7 @@ export async function renderGroupReport(deps: ReportDeps, viewer: Viewer, groupI
     lang,
     title,
     footer: `${institution} · ${title}`,
-    generatedOn: now.toISOString().slice(0, 10),
+    generatedOn: localDay(now, deps.timeZone),
     view: groupPageView(detail, lang),
   });
   const pdf = await deps.renderer.render(html, {
@@ -89,7 +91,7 @@ export async function renderPeriodReport(deps: ReportDeps, viewer: Viewer, query
     lang,
     title,
     footer: title,
-    generatedOn: now.toISOString().slice(0, 10),
+    generatedOn: localDay(now, deps.timeZone),
     view: periodReportView(result, lang),
   });
   progress?.(2, 3);

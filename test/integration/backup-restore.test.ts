@@ -158,7 +158,7 @@ describe(`backup and restore (${testDialect})`, () => {
 
       await runSchedule(db, catalog, systemClock);
       await summarizeClosedRounds(db, catalog);
-      const deps = { results: { db, questionnaires: catalog, k: 5 }, renderer, templates: createReportTemplates(), clock: systemClock };
+      const deps = { results: { db, questionnaires: catalog, k: 5 }, renderer, templates: createReportTemplates(), clock: systemClock, timeZone: 'Europe/Amsterdam' };
       await new ReportScheduler(deps, 'en').run();
       const made = await generatePeriodReport(deps, systemViewer(institution.id), { from: '2000-01-01', to: isoDay(new Date()) }, { lang: 'en', generatedBy: 'test' });
       if (!made.id) throw new Error('the period report was not archived');

@@ -41,7 +41,7 @@ describe('the group report', () => {
     latestRound = (await ctx.db.selectFrom('round').select('id').where('status', '=', 'closed').orderBy('opens_on', 'desc').executeTakeFirstOrThrow()).id;
     user = { id: 'u', email: 'm@x.nl', displayName: 'M', role: 'manager', institutionId: demo.institutionId, municipalityId: null, hasPin: false, csrfToken: '', sessionHash: '' };
     renderer = new PdfRenderer();
-    deps = { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: 5 }, renderer, templates: createReportTemplates(), clock: ctx.clock };
+    deps = { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: 5 }, renderer, templates: createReportTemplates(), clock: ctx.clock, timeZone: ctx.config.timeZone };
   }, 60_000);
   afterAll(async () => {
     await renderer.close();
@@ -50,6 +50,18 @@ describe('the group report', () => {
   });
 
   const group = (name: string) => groups.find((g) => g.name === name)!.id;
+
+  it('prints the day it was made on the institution’s clock, not in UTC', async () => {
+    // The test clock says 10:00 UTC on 22 November: already the 23rd where the clock is UTC+14.
+    const dates = async (timeZone: string) => {
+      const { text } = pdfText((await renderGroupReport({ ...deps, timeZone }, user, group('De Linde'), latestRound, 'nl')).pdf);
+      return [...text.matchAll(/2026-11-2\d/g)].map((m) => m[0]);
+    };
+    expect(await dates('Europe/Amsterdam')).toContain('2026-11-22');
+    const far = await dates('Pacific/Kiritimati');
+    expect(far).toContain('2026-11-23');
+    expect(far).not.toContain('2026-11-22');
+  });
 
   it('prints the results service’s figures for every scale and round, with title, author and subject', async () => {
     const report = await renderGroupReport(deps, user, group('De Linde'), latestRound, 'nl');

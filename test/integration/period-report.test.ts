@@ -207,7 +207,7 @@ describe('the period report', () => {
     ctx = await createTestApp();
     const demo = await loadDemo(ctx.db, ctx.questionnaires, ctx.clock);
     viewer = systemViewer(demo.institutionId);
-    deps = { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: 5 }, renderer: ctx.renderer, templates: createReportTemplates(), clock: ctx.clock };
+    deps = { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: 5 }, renderer: ctx.renderer, templates: createReportTemplates(), clock: ctx.clock, timeZone: ctx.config.timeZone };
     rivierstad = { ...MUNICIPALITY_QUERY, municipalityId: await municipalityId('Gemeente Rivierstad') };
     polderland = { ...MUNICIPALITY_QUERY, municipalityId: await municipalityId('Gemeente Polderland') };
     expected = await periodResults(deps.results, viewer, rivierstad);
@@ -469,7 +469,7 @@ describe('the period report with markup in names and actions', () => {
     const round = await db.selectFrom('round').select('id').where('status', '=', 'closed').orderBy('opens_on', 'desc').executeTakeFirstOrThrow();
     await insertImprovementAction(db, { id: randomId(), round_id: round.id, group_id: groupId, text: names.action, created_by: null, created_at: '2026-11-22T10:00:00Z', updated_at: '2026-11-22T10:00:00Z' });
 
-    const deps: ReportDeps = { results: { db, questionnaires: ctx.questionnaires, k: 5 }, renderer: ctx.renderer, templates: createReportTemplates(), clock: ctx.clock };
+    const deps: ReportDeps = { results: { db, questionnaires: ctx.questionnaires, k: 5 }, renderer: ctx.renderer, templates: createReportTemplates(), clock: ctx.clock, timeZone: ctx.config.timeZone };
     const query = { ...MUNICIPALITY_QUERY, municipalityId };
     const rendered = await renderPeriodReport(deps, systemViewer(institutionId), query, 'nl');
     report = { ...rendered, ...readBack(rendered.pdf) };

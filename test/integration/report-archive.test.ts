@@ -81,7 +81,7 @@ async function addStaff(db: Database, institutionId: string, role: Role, options
 }
 
 function reportDeps(ctx: Ctx, renderer: PdfRenderer = ctx.renderer): ReportDeps {
-  return { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: ctx.config.anonymityK, logger: silentLogger }, renderer, templates: createReportTemplates(), clock: ctx.clock };
+  return { results: { db: ctx.db, questionnaires: ctx.questionnaires, k: ctx.config.anonymityK, logger: silentLogger }, renderer, templates: createReportTemplates(), clock: ctx.clock, timeZone: ctx.config.timeZone };
 }
 
 async function reportCount(db: Database): Promise<number> {
@@ -347,6 +347,8 @@ describe('the report archive on the demo', () => {
     ])('the archive page of %s lists exactly their reports', async (_who, who, visible, canMake) => {
       const res = await request(ctx.app).get('/reports').set('Cookie', who().cookie).expect(200);
       expect(listedIds(res.text)).toEqual(sorted(visible()));
+      // Made at 10:00 UTC by the test clock: shown as the Dutch wall clock read then, the instant kept for machines.
+      expect(res.text).toMatch(/<time datetime="2026-11-22T10:00:00\.000Z">2026-11-22 11:00<\/time>/);
       expect(res.text.includes('action="/reports/period"')).toBe(canMake);
     });
 

@@ -1,5 +1,6 @@
 import request from 'supertest';
 import { sql } from 'kysely';
+import { audit } from '../../src/audit/audit.service';
 import { createTestApp } from '../support/app';
 import { tableNames } from '../support/db';
 import { buildInstitution } from '../support/staff';
@@ -65,6 +66,23 @@ describe('staff forms', () => {
     // And the text is there, escaped, where it belongs.
     expect((await get('/organisation', 'manager')).text).toContain('Locatie &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
     expect((await get('/users', 'administrator')).text).toContain('Naam &lt;script&gt;');
+  });
+
+  it('shows audit times on the institution’s clock (TIME_ZONE), with the instant for machines', async () => {
+    await audit(ctx.db, ctx.clock, { actorId: org.users.manager.id, action: 'login', subject: 'tijd@test.nl' });
+    const at = (await ctx.db.selectFrom('audit_log').select('at').orderBy('at', 'desc').executeTakeFirstOrThrow()).at;
+    expect(at).toBe('2026-11-22T10:00:00.000Z');
+    expect((await get('/audit', 'administrator')).text).toContain(`<time datetime="${at}">2026-11-22 11:00</time>`);
+
+    const elsewhere = await createTestApp({ TIME_ZONE: 'America/Paramaribo' });
+    try {
+      const their = await buildInstitution(elsewhere.db);
+      await audit(elsewhere.db, elsewhere.clock, { actorId: their.users.manager.id, action: 'login', subject: 'tijd@test.nl' });
+      const page = await request(elsewhere.app).get('/audit').set('Cookie', their.users.administrator.cookie).expect(200);
+      expect(page.text).toContain(`<time datetime="${at}">2026-11-22 07:00</time>`);
+    } finally {
+      await elsewhere.cleanup();
+    }
   });
 
   it('shows a form that has no problems without the "not everything is filled in right" banner', async () => {

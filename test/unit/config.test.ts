@@ -22,14 +22,16 @@ describe('configuration', () => {
       anonymityK: 5,
       language: 'nl',
       publicUrl: 'http://localhost:3000',
+      publicUrlSet: false,
+      timeZone: 'Europe/Amsterdam',
       database: { kind: 'sqlite', file: path.join(paths.root, 'data', 'leefklimaat.sqlite') },
     });
     expect(Object.isFrozen(config)).toBe(true);
   });
 
   it('reads every variable', () => {
-    const config = loadConfig({ PORT: '8080', ANONYMITY_K: '7', DATABASE_URL: 'sqlite:/tmp/x.sqlite', PUBLIC_URL: 'https://lk.example.nl/', DEFAULT_LANGUAGE: 'en' });
-    expect(config).toMatchObject({ port: 8080, anonymityK: 7, database: { file: '/tmp/x.sqlite' }, publicUrl: 'https://lk.example.nl', language: 'en' });
+    const config = loadConfig({ PORT: '8080', ANONYMITY_K: '7', DATABASE_URL: 'sqlite:/tmp/x.sqlite', PUBLIC_URL: 'https://lk.example.nl/', DEFAULT_LANGUAGE: 'en', TIME_ZONE: 'Europe/Brussels' });
+    expect(config).toMatchObject({ port: 8080, anonymityK: 7, database: { file: '/tmp/x.sqlite' }, publicUrl: 'https://lk.example.nl', publicUrlSet: true, language: 'en', timeZone: 'Europe/Brussels' });
   });
 
   it('is not disturbed by the system’s gettext LANGUAGE variable', () => {
@@ -51,6 +53,8 @@ describe('configuration', () => {
     ['PUBLIC_URL', 'ftp://example.nl'],
     ['DEFAULT_LANGUAGE', 'de'],
     ['LOG_LEVEL', 'loud'],
+    ['TIME_ZONE', 'Europe/Amsterdan'],
+    ['TIME_ZONE', 'CET+1'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     const found = problems({ [name]: value });
     expect(found).toHaveLength(1);
