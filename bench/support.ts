@@ -53,11 +53,21 @@ export function runBench(name: string, main: () => Promise<number>): void {
   );
 }
 
+/** A knob (BENCH_* variable) with a value the bench cannot use: the user's mistake, said in one line, without a stack. */
+function badKnob(message: string): never {
+  console.error(message);
+  process.exit(2);
+}
+
+/**
+ * A numeric knob. Read when a bench's module loads, before `runBench` can catch anything, so a bad
+ * value stops the bench here with one line naming the variable.
+ */
 export function envNumber(name: string, fallback: number, min: number): number {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
-  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
+  if (!Number.isFinite(value) || value < min) badKnob(`${name} must be a number >= ${min}, got ${JSON.stringify(raw)}`);
   return value;
 }
 
@@ -75,7 +85,7 @@ export function selectedDatabases(): DatabaseName[] {
   if (raw === undefined || raw.trim() === '') return ['sqlite', 'postgres'];
   const names = raw.split(',').map((n) => n.trim().toLowerCase()).filter((n) => n !== '');
   const bad = names.filter((n) => n !== 'sqlite' && n !== 'postgres');
-  if (bad.length > 0 || names.length === 0) throw new Error(`BENCH_DATABASES must list sqlite and/or postgres, got ${JSON.stringify(raw)}`);
+  if (bad.length > 0 || names.length === 0) badKnob(`BENCH_DATABASES must list sqlite and/or postgres, got ${JSON.stringify(raw)}`);
   return (['sqlite', 'postgres'] as const).filter((n) => names.includes(n));
 }
 
@@ -546,7 +556,7 @@ export interface RunningServer {
 export async function startServer(env: Record<string, string>, nodeArgs: readonly string[] = []): Promise<RunningServer> {
   const useDist = process.env['BENCH_SERVER'] === 'dist';
   const entry = useDist ? ['dist/src/main.js'] : ['--import', 'tsx', 'src/main.ts'];
-  if (useDist && !fs.existsSync(path.join(paths.root, 'dist', 'src', 'main.js'))) throw new Error('BENCH_SERVER=dist: run `npm run build` first');
+  if (useDist && !fs.existsSync(path.join(paths.root, 'dist', 'src', 'main.js'))) badKnob('BENCH_SERVER=dist: run `npm run build` first');
   const extra = (process.env['BENCH_SERVER_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
   const child: ChildProcessWithoutNullStreams = spawn(process.execPath, [...extra, ...nodeArgs, ...entry], {
     cwd: paths.root,
