@@ -97,17 +97,18 @@ export function createApp(deps: AppDeps): Express {
   app.use('/static', express.static(paths.public, { index: false, maxAge: '1h' }));
   app.use(healthRoutes(deps));
 
-  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
-  app.use(express.json({ limit: '64kb' }));
-  app.use(refuseNulCharacters);
+  // Language and layout come from the address and cookies alone, and are set before any check can
+  // fail: a refused body (too large, unreadable) on a young person's page still gets their layout.
   app.use(parseCookies);
   app.use(languageMiddleware(deps.config.language, secure, (path) => SURVEY_PATHS.test(path)));
-  app.use(loadSession(deps.db, deps.clock));
   app.use((req, res, next) => {
-    // Set before any check can fail, so even a refused request shows the young people's layout.
     if (SURVEY_PATHS.test(req.path)) res.locals.layout = 'survey';
     next();
   });
+  app.use(express.urlencoded({ extended: false, limit: '64kb', parameterLimit: 200 }));
+  app.use(express.json({ limit: '64kb' }));
+  app.use(refuseNulCharacters);
+  app.use(loadSession(deps.db, deps.clock));
   app.use(csrfProtection(secure));
   // Staff pages are personal and survey pages hold answers: never cached by a browser or proxy.
   app.use((_req, res, next) => {

@@ -139,8 +139,8 @@ class Browser {
   }
 
   /** A raw body with its own content type (malformed JSON, other types). */
-  postRaw(url: string, contentType: string, raw: string): Pending {
-    const req = this.prepare(request(this.app).post(url)).set('Accept', 'application/json').set('x-csrf-token', this.csrf).set('Content-Type', contentType);
+  postRaw(url: string, contentType: string, raw: string, options: { accept?: string } = {}): Pending {
+    const req = this.prepare(request(this.app).post(url)).set('Accept', options.accept ?? 'application/json').set('x-csrf-token', this.csrf).set('Content-Type', contentType);
     return pending(req.send(raw).then((r) => this.keep(r)));
   }
 
@@ -382,6 +382,21 @@ describe('the survey', () => {
       const empty = await b.postForm('/code?lang=nl', { code: '   ' });
       expect(empty.status).toBe(400);
       expect(cookieSet(empty, 'lk_code')).toBeUndefined();
+      expect(await snapshot(ctx.db)).toEqual(before);
+    });
+
+    it.each([
+      ['too large', 'nl', 413, 'Het verzoek is te groot.'],
+      ['unreadable', 'en', 400, 'The request is not valid.'],
+    ])('refuses a form that is %s in the young people’s own layout and language, not the staff pages’', async (_what, lang, status, message) => {
+      const b = new Browser(ctx.app);
+      await b.get(`/code?lang=${lang}`).expect(200);
+      const before = await snapshot(ctx.db);
+      const res = status === 413 ? await b.postForm(`/code?lang=${lang}`, { code: 'x'.repeat(70_000) }) : await b.postRaw(`/code?lang=${lang}`, 'application/json', '{"code":', { accept: 'text/html' });
+      expect(res.status).toBe(status);
+      expect(res.text).toContain('<body class="survey">');
+      expect(res.text).toContain(`<html lang="${lang}"`);
+      expect(res.text).toContain(message);
       expect(await snapshot(ctx.db)).toEqual(before);
     });
 
