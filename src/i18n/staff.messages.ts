@@ -133,7 +133,7 @@ export const userMessages = {
     nl: 'Wie logde in, wie veranderde accounts, wie haalde exports en rapporten op. Antwoorden en codes staan hier nooit in.',
     en: 'Who signed in, who changed accounts, who fetched exports and reports. Answers and codes are never in here.',
   },
-  'audit.when': { nl: 'Wanneer (UTC)', en: 'When (UTC)' },
+  'audit.when': { nl: 'Wanneer', en: 'When' },
   'audit.who': { nl: 'Wie', en: 'Who' },
   'audit.what': { nl: 'Wat', en: 'What' },
   'audit.subject': { nl: 'Over', en: 'Subject' },
