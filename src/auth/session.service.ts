@@ -33,10 +33,6 @@ export class TooManyAttempts extends AppError {
 let dummyHash: Promise<string> | undefined;
 
 /**
- * Checks email and password and opens a session. Failures are limited per email address and per
- * client, and audit-logged; the client key is used in memory only.
- */
-/**
  * Checks an e-mail address and password — attempt limits, a failed attempt in the audit log — and
  * opens nothing: for signing in, and for proving who stops a tablet.
  */
@@ -62,6 +58,10 @@ export async function verifyCredentials(
   return user;
 }
 
+/**
+ * Checks email and password and opens a session. Failures are limited per email address and per
+ * client, and audit-logged; the client key is used in memory only.
+ */
 export async function login(
   db: Kysely<DB>,
   deps: { clock: Clock; limiter: AttemptLimiter },
