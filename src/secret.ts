@@ -4,6 +4,12 @@ import path from 'node:path';
 import { StartupError } from './errors';
 import { tBoth } from './i18n/messages';
 
+/** The key a key file holds (64 hexadecimal characters, a newline allowed), or undefined when it holds none. */
+export function keyInText(text: string): string | undefined {
+  const hex = text.trim();
+  return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+}
+
 /**
  * The server's own secret: a random 32-byte key in a file beside the database, never in it. It keys
  * the hashes of one-time codes (a copy of the database alone cannot be searched for unused codes)
@@ -29,8 +35,8 @@ export function loadOrCreateSecret(file: string): Buffer {
     }
     return key;
   }
-  const hex = text.trim();
-  if (!/^[0-9a-f]{64}$/.test(hex)) throw problem('expected 64 hexadecimal characters / 64 hexadecimale tekens verwacht');
+  const hex = keyInText(text);
+  if (hex === undefined) throw problem('expected 64 hexadecimal characters / 64 hexadecimale tekens verwacht');
   return Buffer.from(hex, 'hex');
 }
 

@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { keyInText } from '../secret';
 
 /**
  * Files that appear whole or not at all: each is written under a `.part` name beside its target
@@ -35,8 +36,7 @@ export function removeQuietly(...files: (string | undefined)[]): void {
 /** A key file's content when it holds a key (64 hexadecimal characters), else undefined. */
 export function readKey(file: string): string | undefined {
   try {
-    const hex = fs.readFileSync(file, 'utf8').trim();
-    return /^[0-9a-f]{64}$/.test(hex) ? hex : undefined;
+    return keyInText(fs.readFileSync(file, 'utf8'));
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { loadConfig, type Config } from '../config';
 import { StartupError } from '../errors';
+import { keyInText } from '../secret';
 import { findingsOf, type Finding } from './finding';
 
 export interface ConfigCheck {
@@ -71,7 +72,7 @@ export function checkKeyFile(file: string, unusedCodes: boolean | undefined): Fi
     }
     return [k.fail('dr.key-unreadable', { file }, { details: [code ?? String(error)], fix: 'dr.key-unreadable-fix', fixParams: { file } })];
   }
-  if (!/^[0-9a-f]{64}$/.test(text.trim())) return [k.fail('dr.key-invalid', { file }, { fix: 'dr.key-invalid-fix', fixParams: { file } })];
+  if (keyInText(text) === undefined) return [k.fail('dr.key-invalid', { file }, { fix: 'dr.key-invalid-fix', fixParams: { file } })];
   const mode = fs.statSync(file).mode;
   if (mode & 0o004) return [k.fail('dr.key-world-readable', { file }, { fix: 'dr.key-mode-fix', fixParams: { file } })];
   if (mode & 0o040) return [k.warn('dr.key-group-readable', { file }, { fix: 'dr.key-mode-fix', fixParams: { file } })];
